@@ -1,0 +1,44 @@
+# One entry point: `make run`, `make test`, `make lint`. Each creates .venv if missing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/labinov migrate --noinput
+	$(BIN)/labinov demo --if-empty
+	$(BIN)/labinov serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the Indonesian catalogues of every app after changing interface text,
+# then translate the new entries in labinov/<app>/locale/id/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	for app in labinov/*/; do \
+	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../$(BIN)/django-admin makemessages -l id --no-obsolete >/dev/null); fi; \
+	done
+	$(BIN)/labinov compilemessages --ignore=.venv >/dev/null
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

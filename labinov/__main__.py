@@ -1,0 +1,3 @@
+from labinov.cli import main
+
+main()

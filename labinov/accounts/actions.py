@@ -1,0 +1,210 @@
+"""The only writers of people, roles and API tokens. Each runs in one transaction and
+writes one audit event; each checks that the acting user may do it."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from labinov.accounts.access import forget_access, get_access
+from labinov.accounts.emails import send_invitation
+from labinov.accounts.models import (
+    REGION_ROLES,
+    UNIT_ROLES,
+    ApiToken,
+    Role,
+    RoleAssignment,
+    User,
+    hash_token,
+)
+from labinov.core.actions import record_event
+from labinov.core.errors import ActionError, NotAllowed
+
+
+def _ensure_may_assign(acting_user, *, role: str, region, unit) -> None:
+    access = get_access(acting_user)
+    if access.is_platform_admin:
+        return
+    if role == Role.PLATFORM_ADMIN:
+        raise NotAllowed(_("Only a platform administrator may appoint another one."))
+    if region is None or not access.manages_region(region.pk):
+        raise NotAllowed(_("Only the region's coordinator may give roles in this region."))
+
+
+@transaction.atomic
+def create_person(
+    *,
+    acting_user,
+    username: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    position: str = "",
+    password: str | None = None,
+    region=None,
+) -> User:
+    """Create an account. A platform administrator may always; a coordinator when the
+    person joins their region (``region``)."""
+    access = get_access(acting_user)
+    if not access.is_platform_admin and (region is None or not access.manages_region(region.pk)):
+        raise NotAllowed(_("Only a coordinator or a platform administrator may add people."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ActionError(_("The username %(u)s is taken.") % {"u": username}, field="username")
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ActionError(_("An account with this e-mail address exists."), field="email")
+    user = User(
+        username=username,
+        email=email or None,
+        first_name=first_name,
+        last_name=last_name,
+        position=position,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    record_event(
+        acting_user=acting_user,
+        action="person.created",
+        obj=user,
+        region=region,
+        details={"username": username},
+    )
+    return user
+
+
+@transaction.atomic
+def assign_role(*, acting_user, user: User, role: str, region=None, unit=None) -> RoleAssignment:
+    if unit is not None:
+        region = unit.region
+    if role in UNIT_ROLES and unit is None:
+        raise ActionError(_("This role is held in a unit: choose the unit."), field="unit")
+    if role in REGION_ROLES and (region is None or unit is not None):
+        raise ActionError(_("This role is held over a whole region, not a unit."), field="unit")
+    if role == Role.PLATFORM_ADMIN:
+        region = unit = None
+    _ensure_may_assign(acting_user, role=role, region=region, unit=unit)
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, region=region, unit=unit
+    )
+    if created:
+        record_event(
+            acting_user=acting_user,
+            action="role.assigned",
+            obj=user,
+            region=region,
+            unit=unit,
+            details={"role": role},
+        )
+    forget_access(user)
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, acting_user, assignment: RoleAssignment) -> None:
+    _ensure_may_assign(
+        acting_user, role=assignment.role, region=assignment.region, unit=assignment.unit
+    )
+    if assignment.user_id == acting_user.pk and assignment.role in (
+        Role.PLATFORM_ADMIN,
+        Role.COORDINATOR,
+    ):
+        raise ActionError(_("You cannot take away your own role; ask another coordinator."))
+    record_event(
+        acting_user=acting_user,
+        action="role.revoked",
+        obj=assignment.user,
+        region=assignment.region,
+        unit=assignment.unit,
+        details={"role": assignment.role},
+    )
+    assignment.delete()
+    forget_access(assignment.user)
+
+
+@transaction.atomic
+def invite_person(
+    *,
+    acting_user,
+    email: str,
+    first_name: str,
+    last_name: str = "",
+    position: str = "",
+    role: str,
+    region,
+    unit=None,
+    request=None,
+) -> User:
+    """Give a person a role in the region, creating their account if needed, and e-mail
+    them a link to set their password."""
+    user = User.objects.filter(email__iexact=email).first()
+    new = user is None
+    if new:
+        user = create_person(
+            acting_user=acting_user,
+            username=email.lower(),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            position=position,
+            region=region,
+        )
+    assign_role(acting_user=acting_user, user=user, role=role, region=region, unit=unit)
+    if new:
+
+        def send():
+            form = PasswordResetForm({"email": email})
+            if form.is_valid():
+                form.save(
+                    request=request,
+                    use_https=bool(request and request.is_secure()),
+                    domain_override=None if request else "127.0.0.1:8000",
+                    subject_template_name="accounts/email/invitation_subject.txt",
+                    email_template_name="accounts/email/invitation.txt",
+                    extra_email_context={"region": region, "role": Role(role).label},
+                )
+
+        transaction.on_commit(send)
+    return user
+
+
+@transaction.atomic
+def change_password(*, acting_user, user: User, new_password: str, via: str = "change") -> None:
+    if acting_user.pk != user.pk and not get_access(acting_user).is_platform_admin:
+        raise NotAllowed(_("Only the person themselves may change their password."))
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_event(
+        acting_user=acting_user, action="person.password_changed", obj=user, details={"via": via}
+    )
+
+
+@transaction.atomic
+def create_api_token(*, acting_user, name: str) -> tuple[ApiToken, str]:
+    """Create a token for the acting user. Returns the token and its secret, shown once."""
+    if not acting_user.is_authenticated:
+        raise NotAllowed(_("Log in to create an API token."))
+    name = name.strip()
+    if not name:
+        raise ActionError(
+            _("Give the token a name, e.g. the system that will use it."), field="name"
+        )
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=acting_user, name=name[:100], key_prefix=raw[:12], key_hash=hash_token(raw)
+    )
+    record_event(
+        acting_user=acting_user, action="api_token.created", obj=token, details={"name": name}
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(*, acting_user, token: ApiToken) -> ApiToken:
+    if token.user_id != acting_user.pk and not get_access(acting_user).is_platform_admin:
+        raise NotAllowed(_("Only the token's owner may revoke it."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(acting_user=acting_user, action="api_token.revoked", obj=token)
+    return token

@@ -1,0 +1,131 @@
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from labinov.accounts import actions
+from labinov.accounts.access import get_access
+from labinov.accounts.selectors import role_assignments_visible_to, roles_of, tokens_of
+from labinov.core.api_support import require_login
+
+router = Router(tags=["accounts"])
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    region: str | None = None
+    region_name: str | None = None
+    unit_id: int | None = None
+    unit: str | None = None
+
+    @staticmethod
+    def resolve_role_label(obj):
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code if obj.region else None
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name if obj.region else None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name if obj.unit else None
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    email: str | None
+    is_platform_admin: bool
+    roles: list[RoleOut]
+
+
+@router.get("/me", response=MeOut, summary="Who am I, and which roles do I hold?")
+def me(request):
+    user = require_login(request)
+    return {
+        "username": user.username,
+        "name": user.get_full_name(),
+        "email": user.email,
+        "is_platform_admin": get_access(user).is_platform_admin,
+        "roles": list(roles_of(user)),
+    }
+
+
+class PersonRoleOut(RoleOut):
+    username: str
+    name: str
+
+    @staticmethod
+    def resolve_username(obj):
+        return obj.user.username
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.user.get_full_name() or obj.user.username
+
+
+@router.get("/people", response=list[PersonRoleOut], summary="People and their roles")
+@paginate(LimitOffsetPagination)
+def list_people(request, region: str | None = None, unit: int | None = None):
+    """The roles held in the regions and units you may read (not public)."""
+    user = require_login(request)
+    qs = role_assignments_visible_to(user).order_by("region__code", "unit__name", "role", "id")
+    if region:
+        qs = qs.filter(region__code=region)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    return qs
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_prefix: str
+    created_at: str
+    last_used_at: str | None
+    revoked_at: str | None
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_last_used_at(obj):
+        return obj.last_used_at.isoformat() if obj.last_used_at else None
+
+    @staticmethod
+    def resolve_revoked_at(obj):
+        return obj.revoked_at.isoformat() if obj.revoked_at else None
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class NewTokenOut(TokenOut):
+    token: str
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@paginate(LimitOffsetPagination)
+def list_tokens(request):
+    return tokens_of(require_login(request))
+
+
+@router.post("/tokens", response={201: NewTokenOut}, summary="Create an API token")
+def create_token(request, payload: TokenIn):
+    """The token is in the answer once; only its hash is kept."""
+    token, raw = actions.create_api_token(acting_user=require_login(request), name=payload.name)
+    token.token = raw
+    return Status(201, token)
+
+
+@router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Revoke an API token")
+def revoke_token(request, token_id: int):
+    user = require_login(request)
+    token = get_object_or_404(tokens_of(user), pk=token_id)
+    return actions.revoke_api_token(acting_user=user, token=token)

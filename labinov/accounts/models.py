@@ -1,0 +1,149 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person with an account. The public needs none."""
+
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+    COORDINATOR = "coordinator", _("Region coordinator")
+    LEADER = "leader", _("Leader (Bupati / Sekda)")
+    COACH = "coach", _("Coach")
+    ASSESSOR = "assessor", _("Independent assessor")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    TEAM_MEMBER = "team_member", _("Team member")
+
+
+#: Roles held over a whole region, and roles held in one unit.
+REGION_ROLES = frozenset({Role.COORDINATOR, Role.LEADER, Role.COACH, Role.ASSESSOR})
+UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.TEAM_MEMBER})
+
+
+class RoleAssignment(models.Model):
+    """A role that a person holds: over the platform, a region, or one unit of a region."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    unit = models.ForeignKey(
+        "regions.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["region", "unit", "role"]
+        constraints = [
+            # One constraint per scope: SQLite cannot treat NULLs as equal in one.
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(region__isnull=True),
+                name="role_unique_on_platform",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False, unit__isnull=True),
+                name="role_unique_in_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"],
+                condition=Q(unit__isnull=False),
+                name="role_unique_in_unit",
+            ),
+            models.CheckConstraint(
+                name="role_assignment_scope",
+                condition=(
+                    Q(role="platform_admin", region__isnull=True, unit__isnull=True)
+                    | Q(
+                        role__in=["coordinator", "leader", "coach", "assessor"],
+                        region__isnull=False,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        role__in=["unit_head", "team_member"],
+                        region__isnull=False,
+                        unit__isnull=False,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.unit or self.region or _("platform")
+        return f"{self.user} — {self.get_role_display()} — {where}"
+
+    def clean(self):
+        if self.unit_id and self.region_id and self.unit.region_id != self.region_id:
+            raise ValidationError(_("The unit does not belong to this region."))
+
+
+TOKEN_PREFIX = "lbv_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def generate() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)

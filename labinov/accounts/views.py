@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from labinov.accounts import actions
+from labinov.accounts.forms import TokenForm
+from labinov.accounts.selectors import roles_of, tokens_of
+from labinov.core.errors import ActionError
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        actions.change_password(
+            acting_user=self.request.user,
+            user=self.request.user,
+            new_password=form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, _("Your password was changed."))
+        return redirect(self.success_url)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        actions.change_password(
+            acting_user=self.user,
+            user=self.user,
+            new_password=form.cleaned_data["new_password1"],
+            via="reset",
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.success_url)
+
+
+@login_required
+def profile(request):
+    form = TokenForm()
+    return render(
+        request,
+        "accounts/profile.html",
+        {"roles": roles_of(request.user), "tokens": tokens_of(request.user), "form": form},
+    )
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    new_token = None
+    if form.is_valid():
+        try:
+            _token, new_token = actions.create_api_token(
+                acting_user=request.user, name=form.cleaned_data["name"]
+            )
+        except ActionError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            form = TokenForm()
+    context = {"tokens": tokens_of(request.user), "form": form, "new_token": new_token}
+    if request.htmx:
+        return render(request, "accounts/_tokens.html", context)
+    context["roles"] = roles_of(request.user)
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(tokens_of(request.user), pk=pk)
+    actions.revoke_api_token(acting_user=request.user, token=token)
+    messages.success(request, _("The token was revoked."))
+    if request.htmx:
+        return render(
+            request,
+            "accounts/_tokens.html",
+            {"tokens": tokens_of(request.user), "form": TokenForm()},
+        )
+    return redirect("accounts:profile")

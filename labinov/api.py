@@ -1,0 +1,25 @@
+"""The API under /api/v1/: one NinjaAPI, one router per app, one error shape."""
+
+from ninja import NinjaAPI
+
+from labinov.accounts.api import router as accounts_router
+from labinov.core.api import router as core_router
+from labinov.core.api_support import Caller, install_error_handlers
+from labinov.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Labinov API",
+    version="1",
+    description=(
+        "Laboratorium Inovasi. Authenticate with `Authorization: Bearer <token>` (create a "
+        "token on your account page) or the browser session. Lists answer "
+        '`{"count", "items"}` and take `limit` and `offset`; errors answer '
+        '`{"message", "code", "errors"}`.'
+    ),
+    auth=Caller(),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/", accounts_router)
+api.add_router("/", regions_router)

@@ -1,0 +1,31 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from labinov.accounts.access import get_access
+
+
+def navigation(request):
+    """The main menu, following the roles of the person looking at it."""
+    user = getattr(request, "user", None)
+    access = get_access(user)
+    items = [
+        (reverse("core:home"), _("Home")),
+        (reverse("regions:list"), _("Regions")),
+    ]
+    if access.is_authenticated:
+        items.append((reverse("regions:audit"), _("Audit trail")))
+        items.append((reverse("accounts:profile"), _("My account")))
+    if access.is_platform_admin:
+        items.append((reverse("admin:index"), _("Administration")))
+    path = request.path
+    return {
+        "nav_items": [
+            {
+                "url": url,
+                "label": label,
+                "current": url == path or (url != "/" and path.startswith(url)),
+            }
+            for url, label in items
+        ],
+        "access": access,
+    }

@@ -1,0 +1,91 @@
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from labinov.core.api_support import require_login
+from labinov.regions import actions
+from labinov.regions.models import Unit
+from labinov.regions.selectors import regions_visible_to, units_visible_to
+
+router = Router(tags=["regions"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    kind: str
+    province: str
+    unit_count: int
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    region: str
+    head_name: str
+    head_position: str
+    is_demo: bool
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+
+class UnitIn(Schema):
+    name: str
+    kind: Unit.Kind
+    head_name: str = ""
+    head_position: str = ""
+
+
+class UnitPatch(Schema):
+    name: str | None = None
+    kind: Unit.Kind | None = None
+    head_name: str | None = None
+    head_position: str | None = None
+
+
+@router.get("/regions", response=list[RegionOut], auth=None, summary="Regions")
+@paginate(LimitOffsetPagination)
+def list_regions(request, province: str | None = None):
+    qs = regions_visible_to(request.user)
+    if province:
+        qs = qs.filter(province__iexact=province)
+    return qs
+
+
+@router.get("/regions/{code}", response=RegionOut, auth=None, summary="One region")
+def get_region(request, code: str):
+    return get_object_or_404(regions_visible_to(request.user), code=code)
+
+
+@router.get("/units", response=list[UnitOut], summary="Units of the regions")
+@paginate(LimitOffsetPagination)
+def list_units(request, region: str | None = None, kind: Unit.Kind | None = None):
+    qs = units_visible_to(request.auth)
+    if region:
+        qs = qs.filter(region__code=region)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+@router.get("/units/{unit_id}", response=UnitOut, summary="One unit")
+def get_unit(request, unit_id: int):
+    return get_object_or_404(units_visible_to(request.auth), pk=unit_id)
+
+
+@router.post("/regions/{code}/units", response={201: UnitOut}, summary="Add a unit")
+def create_unit(request, code: str, payload: UnitIn):
+    user = require_login(request)
+    region = get_object_or_404(regions_visible_to(user), code=code)
+    unit = actions.create_unit(acting_user=user, region=region, **payload.dict())
+    return Status(201, unit)
+
+
+@router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit")
+def update_unit(request, unit_id: int, payload: UnitPatch):
+    user = require_login(request)
+    unit = get_object_or_404(units_visible_to(user), pk=unit_id)
+    return actions.update_unit(acting_user=user, unit=unit, **payload.dict(exclude_unset=True))

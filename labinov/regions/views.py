@@ -1,0 +1,119 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from labinov.accounts import actions as account_actions
+from labinov.accounts.access import get_access
+from labinov.accounts.selectors import role_assignments_visible_to
+from labinov.core.errors import ActionError, NotAllowed
+from labinov.regions import actions
+from labinov.regions.forms import InviteForm, UnitForm
+from labinov.regions.models import Unit
+from labinov.regions.selectors import (
+    audit_events_visible_to,
+    kind_counts,
+    regions_visible_to,
+    units_visible_to,
+)
+
+
+def region_list(request):
+    return render(
+        request, "regions/region_list.html", {"regions": regions_visible_to(request.user)}
+    )
+
+
+def region_detail(request, code):
+    region = get_object_or_404(regions_visible_to(request.user), code=code)
+    units = units_visible_to(request.user, region=region)
+    kind = request.GET.get("kind", "")
+    if kind in Unit.Kind.values:
+        units = units.filter(kind=kind)
+    counts = kind_counts(region)
+    context = {
+        "region": region,
+        "units": units,
+        "kind": kind,
+        "kinds": [
+            (k.value, k.label, counts.get(k.value, 0)) for k in Unit.Kind if counts.get(k.value)
+        ],
+        "access_region": get_access(request.user).reads_region(region.pk),
+        "manages": get_access(request.user).manages_region(region.pk),
+    }
+    if request.htmx:
+        return render(request, "regions/_unit_table.html", context)
+    return render(request, "regions/region_detail.html", context)
+
+
+def unit_detail(request, pk):
+    unit = get_object_or_404(units_visible_to(request.user), pk=pk)
+    access = get_access(request.user)
+    context = {"unit": unit, "manages": access.manages_region(unit.region_id)}
+    if access.reads_unit(unit):
+        context["people"] = role_assignments_visible_to(request.user).filter(unit=unit)
+    return render(request, "regions/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    unit = get_object_or_404(units_visible_to(request.user), pk=pk)
+    if not get_access(request.user).manages_region(unit.region_id):
+        raise NotAllowed(_("Only the region's coordinator may change its units."))
+    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_unit(acting_user=request.user, unit=unit, **form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect(unit)
+    return render(request, "regions/unit_edit.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_people(request, code):
+    region = get_object_or_404(regions_visible_to(request.user), code=code)
+    access = get_access(request.user)
+    if not access.reads_region(region.pk):
+        raise NotAllowed(
+            _("Only the coordinators, leaders, coaches and assessors of %(region)s see its people.")
+            % {"region": region}
+        )
+    form = None
+    if access.manages_region(region.pk):
+        form = InviteForm(request.POST or None, region=region)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                account_actions.invite_person(
+                    acting_user=request.user, region=region, request=request, **data
+                )
+            except ActionError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(
+                    request, _("%(email)s now holds the role.") % {"email": data["email"]}
+                )
+                return redirect("regions:people", code=region.code)
+    elif request.method == "POST":
+        raise NotAllowed(_("Only the region's coordinator may give roles in this region."))
+    people = role_assignments_visible_to(request.user).filter(region=region)
+    return render(
+        request, "regions/people.html", {"region": region, "people": people, "form": form}
+    )
+
+
+@login_required
+def audit_trail(request):
+    events = audit_events_visible_to(request.user)
+    region = request.GET.get("region")
+    if region:
+        events = events.filter(region__code=region)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "regions/audit.html", {"page": page, "region_code": region or ""})

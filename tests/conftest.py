@@ -1,0 +1,79 @@
+import pytest
+from django.test import Client
+
+from labinov.accounts.models import Role
+from tests.factories import RegionFactory, RoleFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Tests render templates without running collectstatic first, and hash passwords
+    quickly (the real hasher takes a deliberate fraction of a second per password)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(code="99.01", name="Kabupaten Uji Satu")
+
+
+@pytest.fixture
+def other_region(db):
+    return RegionFactory(code="99.02", name="Kota Uji Dua", kind="kota")
+
+
+@pytest.fixture
+def unit(region):
+    return UnitFactory(region=region, name="Dinas Kesehatan Uji")
+
+
+@pytest.fixture
+def other_unit(other_region):
+    return UnitFactory(region=other_region, name="Dinas Kesehatan Lain")
+
+
+def _person(role, *, region=None, unit=None, username=None):
+    user = UserFactory(
+        username=username or f"{role}-{(unit or region).pk if (unit or region) else 'x'}"
+    )
+    RoleFactory(user=user, role=role, region=unit.region if unit else region, unit=unit)
+    return user
+
+
+@pytest.fixture
+def people(region, unit):
+    """One person for each role in ``region`` (unit roles in ``unit``)."""
+    admin = UserFactory(username="admin-platform")
+    RoleFactory(user=admin, role=Role.PLATFORM_ADMIN, region=None)
+    return {
+        "platform_admin": admin,
+        "coordinator": _person(Role.COORDINATOR, region=region),
+        "leader": _person(Role.LEADER, region=region),
+        "coach": _person(Role.COACH, region=region),
+        "assessor": _person(Role.ASSESSOR, region=region),
+        "unit_head": _person(Role.UNIT_HEAD, unit=unit),
+        "team_member": _person(Role.TEAM_MEMBER, unit=unit),
+    }
+
+
+@pytest.fixture
+def outsider(other_region, other_unit):
+    """A coordinator of another region."""
+    return _person(Role.COORDINATOR, region=other_region, username="koordinator-lain")
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in HTTP client for a user."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,52 @@
+"""Factories for test data. Regions other than the demo region use made-up codes in the
+99.xx range so they never collide with a real Kemendagri code."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from labinov.accounts.models import RoleAssignment, User
+from labinov.regions.models import Region, Unit
+
+PASSWORD = "uji-kata-sandi-123"
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"99.{n % 100:02d}")
+    name = factory.Sequence(lambda n: f"Kabupaten Uji {n}")
+    kind = Region.Kind.KABUPATEN
+    province = "Provinsi Uji"
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Dinas Uji {n}")
+    kind = Unit.Kind.OPD
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"orang{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@uji.invalid")
+    first_name = factory.Sequence(lambda n: f"Orang {n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class RoleFactory(DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = "coordinator"
+    region = factory.SubFactory(RegionFactory)
+    unit = None
