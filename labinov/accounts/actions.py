@@ -151,20 +151,11 @@ def invite_person(
         )
     assign_role(acting_user=acting_user, user=user, role=role, region=region, unit=unit)
     if new:
-
-        def send():
-            form = PasswordResetForm({"email": email})
-            if form.is_valid():
-                form.save(
-                    request=request,
-                    use_https=bool(request and request.is_secure()),
-                    domain_override=None if request else "127.0.0.1:8000",
-                    subject_template_name="accounts/email/invitation_subject.txt",
-                    email_template_name="accounts/email/invitation.txt",
-                    extra_email_context={"region": region, "role": Role(role).label},
-                )
-
-        transaction.on_commit(send)
+        transaction.on_commit(
+            lambda: send_invitation(
+                user=user, region=region, role_label=Role(role).label, request=request
+            )
+        )
     return user
 
 
