@@ -10,4 +10,5 @@ urlpatterns = [
     path("unit/<int:pk>/ubah/", views.unit_edit, name="unit_edit"),
     path("<str:code>/", views.region_detail, name="detail"),
     path("<str:code>/orang/", views.region_people, name="people"),
+    path("<str:code>/orang/<int:pk>/cabut/", views.revoke_role, name="revoke_role"),
 ]

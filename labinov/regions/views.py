@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts import actions as account_actions
 from labinov.accounts.access import get_access
@@ -105,8 +105,30 @@ def region_people(request, code):
         raise NotAllowed(_("Only the region's coordinator may give roles in this region."))
     people = role_assignments_visible_to(request.user).filter(region=region)
     return render(
-        request, "regions/people.html", {"region": region, "people": people, "form": form}
+        request,
+        "regions/people.html",
+        {"region": region, "people": people, "form": form, "manages": form is not None},
     )
+
+
+@login_required
+@require_POST
+def revoke_role(request, code, pk):
+    region = get_object_or_404(regions_visible_to(request.user), code=code)
+    assignment = get_object_or_404(
+        role_assignments_visible_to(request.user).filter(region=region), pk=pk
+    )
+    try:
+        account_actions.revoke_role(acting_user=request.user, assignment=assignment)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(person)s no longer holds the role %(role)s.")
+            % {"person": assignment.user, "role": assignment.get_role_display()},
+        )
+    return redirect("regions:people", code=region.code)
 
 
 @login_required
