@@ -12,6 +12,9 @@ def navigation(request):
         (reverse("core:home"), _("Home")),
         (reverse("regions:list"), _("Regions")),
     ]
+    if access.unit_ids():
+        # A unit head or team member starts from their own unit.
+        items.append((reverse("regions:unit", kwargs={"pk": min(access.unit_ids())}), _("My unit")))
     if access.is_authenticated:
         items.append((reverse("regions:audit"), _("Audit trail")))
         items.append((reverse("accounts:profile"), _("My account")))
