@@ -9,30 +9,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
+from tests.cli import LABINOV, run
 
 ROOT = Path(__file__).resolve().parents[1]
-LABINOV = Path(sys.executable).with_name("labinov")
-
-
-@pytest.fixture
-def cli_env(tmp_path):
-    """A throwaway SQLite database and data folder, whatever the suite runs on."""
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        "LABINOV_DATA_DIR": str(tmp_path / "data"),
-        "SECRET_KEY": "cli-test-" + "x" * 40,
-    }
-
-
-def run(*args, env, check=True, timeout=120):
-    result = subprocess.run(
-        [str(LABINOV), *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 def test_help_lists_the_labinov_commands(cli_env):
