@@ -3,14 +3,14 @@ from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 
 from labinov.accounts import actions
 from labinov.accounts.access import get_access
 from labinov.accounts.models import Role, RoleAssignment
 from labinov.accounts.selectors import role_assignments_visible_to, roles_of, tokens_of
-from labinov.core.api_support import require_login
+from labinov.core.api_support import Pagination, require_login
 from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["accounts"])
@@ -76,7 +76,7 @@ class PersonRoleOut(RoleOut):
 
 
 @router.get("/people", response=list[PersonRoleOut], summary="People and their roles")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_people(request, region: str | None = None, unit: int | None = None):
     """The roles held in the regions and units you may read (not public)."""
     user = require_login(request)
@@ -171,7 +171,7 @@ class NewTokenOut(TokenOut):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tokens(request):
     return tokens_of(require_login(request))
 

@@ -1,9 +1,9 @@
 from django.db import connection
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from labinov.core.api_support import ApiError, require_login
+from labinov.core.api_support import ApiError, Pagination, require_login
 from labinov.regions.selectors import audit_events_visible_to
 
 router = Router(tags=["core"])
@@ -57,7 +57,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/audit-events", response=list[AuditEventOut], summary="The audit trail you may read")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit_events(request, region: str | None = None, action: str | None = None):
     user = require_login(request)
     qs = audit_events_visible_to(user)

@@ -11,7 +11,9 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
 from labinov.accounts.selectors import user_for_token
@@ -33,6 +35,20 @@ def error_body(message, code, errors=None) -> dict:
 
 def error_response(status, message, code, errors=None) -> JsonResponse:
     return JsonResponse(error_body(message, code, errors), status=status)
+
+
+#: The largest page a list answers, and the farthest it skips.
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
+
+
+class Pagination(LimitOffsetPagination):
+    """`limit` and `offset` of every list, bounded so that no number reaches the database
+    out of range (an unbounded offset overflows SQLite's integers)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class Caller(HttpBearer):

@@ -1,8 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from labinov.core.api_support import require_login
+from labinov.core.api_support import Pagination, require_login
 from labinov.regions import actions
 from labinov.regions.models import Unit
 from labinov.regions.selectors import regions_visible_to, units_visible_to
@@ -47,7 +47,7 @@ class UnitPatch(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], auth=None, summary="Regions")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_regions(request, province: str | None = None):
     qs = regions_visible_to(request.user)
     if province:
@@ -61,7 +61,7 @@ def get_region(request, code: str):
 
 
 @router.get("/units", response=list[UnitOut], summary="Units of the regions")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request, region: str | None = None, kind: Unit.Kind | None = None):
     qs = units_visible_to(request.auth)
     if region:

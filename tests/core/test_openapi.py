@@ -1,0 +1,33 @@
+"""Property-based checks of the whole API against its own OpenAPI description: no input,
+however odd, makes a server error, and every answer matches the schema it documents."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+from schemathesis.checks import not_a_server_error
+
+from labinov.accounts.actions import create_api_token
+from labinov.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def token(people):
+    _token, raw = create_api_token(acting_user=people["coordinator"], name="schemathesis")
+    return raw
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_own_promises(case, token, unit):
+    case.call_and_validate(
+        # The WSGI test client does not unpack gzip, which GZipMiddleware would send.
+        headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
+        checks=[not_a_server_error, content_type_conformance, response_schema_conformance],
+    )
