@@ -8,6 +8,7 @@ import logging
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
@@ -108,6 +109,19 @@ def install_error_handlers(api) -> None:
         message = _("The request is not valid: %(errors)s") % {
             "errors": "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         }
+        return error_response(422, message, "invalid", errors)
+
+    @api.exception_handler(ModelValidationError)
+    def _model_validation(request, exc):
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": "" if field == "__all__" else field, "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "", "message": str(m)} for m in exc.messages]
+        message = "; ".join(e["message"] for e in errors)
         return error_response(422, message, "invalid", errors)
 
     @api.exception_handler(ActionError)

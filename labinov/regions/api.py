@@ -4,7 +4,7 @@ from ninja.pagination import paginate
 
 from labinov.core.api_support import Pagination, require_login
 from labinov.regions import actions
-from labinov.regions.models import Unit
+from labinov.regions.models import Region, Unit
 from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["regions"])
@@ -16,6 +16,13 @@ class RegionOut(Schema):
     kind: str
     province: str
     unit_count: int
+
+
+class RegionIn(Schema):
+    code: str
+    name: str
+    kind: Region.Kind
+    province: str = ""
 
 
 class UnitOut(Schema):
@@ -58,6 +65,14 @@ def list_regions(request, province: str | None = None):
 @router.get("/regions/{code}", response=RegionOut, auth=None, summary="One region")
 def get_region(request, code: str):
     return get_object_or_404(regions_visible_to(request.user), code=code)
+
+
+@router.post("/regions", response={201: RegionOut}, summary="Add a region")
+def create_region(request, payload: RegionIn):
+    """Platform administrators only."""
+    region = actions.create_region(acting_user=require_login(request), **payload.dict())
+    region.unit_count = 0
+    return Status(201, region)
 
 
 @router.get("/units", response=list[UnitOut], summary="Units of the regions")

@@ -10,7 +10,7 @@ from labinov.accounts.access import get_access
 from labinov.accounts.selectors import role_assignments_visible_to
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.regions import actions
-from labinov.regions.forms import InviteForm, UnitForm
+from labinov.regions.forms import InviteForm, RegionForm, UnitForm
 from labinov.regions.models import Unit
 from labinov.regions.selectors import (
     audit_events_visible_to,
@@ -24,6 +24,25 @@ def region_list(request):
     return render(
         request, "regions/region_list.html", {"regions": regions_visible_to(request.user)}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_create(request):
+    if not get_access(request.user).is_platform_admin:
+        raise NotAllowed(_("Only a platform administrator may add a region."))
+    form = RegionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = actions.create_region(acting_user=request.user, **form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(
+                request, _("%(region)s was added. Now give it a coordinator.") % {"region": region}
+            )
+            return redirect("regions:people", code=region.code)
+    return render(request, "regions/region_form.html", {"form": form})
 
 
 def region_detail(request, code):

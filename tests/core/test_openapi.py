@@ -4,11 +4,11 @@ however odd, makes a server error, and every answer matches the schema it docume
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
-from schemathesis.checks import not_a_server_error
 
 from labinov.accounts.actions import create_api_token
 from labinov.wsgi import application
