@@ -96,11 +96,14 @@ def token_create(request):
 def token_revoke(request, pk):
     token = get_object_or_404(tokens_of(request.user), pk=pk)
     actions.revoke_api_token(acting_user=request.user, token=token)
-    messages.success(request, _("The token was revoked."))
+    done = _("The token was revoked.")
     if request.htmx:
+        # Said in the swapped list itself: a queued message would only appear on the
+        # next page the person opens, out of place.
         return render(
             request,
             "accounts/_tokens.html",
-            {"tokens": tokens_of(request.user), "form": TokenForm()},
+            {"tokens": tokens_of(request.user), "form": TokenForm(), "status": done},
         )
+    messages.success(request, done)
     return redirect("accounts:profile")
