@@ -68,6 +68,11 @@ if env_bool("LABINOV_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
+    # Labinov's apps first: their Indonesian wording wins over Django's for the same text.
+    "labinov.core",
+    "labinov.accounts",
+    "labinov.regions",
+    "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,10 +82,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "labinov.core",
-    "labinov.accounts",
-    "labinov.regions",
-    "labinov.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ writes one audit event; each checks that the acting user may do it."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from labinov.accounts.access import forget_access, get_access
 from labinov.accounts.emails import send_invitation
@@ -18,6 +19,16 @@ from labinov.accounts.models import (
 )
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
+
+AUDIT_ACTIONS = {
+    "person.created": gettext_lazy("Account created"),
+    "person.updated": gettext_lazy("Profile changed"),
+    "person.password_changed": gettext_lazy("Password changed"),
+    "role.assigned": gettext_lazy("Role given"),
+    "role.revoked": gettext_lazy("Role taken away"),
+    "api_token.created": gettext_lazy("API token created"),
+    "api_token.revoked": gettext_lazy("API token revoked"),
+}
 
 
 def _ensure_may_assign(acting_user, *, role: str, region, unit) -> None:

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,17 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username (or e-mail address) and password do not match. Both are "
+            "case-sensitive; use “Forgot your password?” if you are unsure."
+        ),
+    }
+    username = forms.CharField(
+        label=_("Username or e-mail address"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )

@@ -3,8 +3,13 @@ its own transaction, so a change and its audit event commit or roll back togethe
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy
 
 from labinov.core.models import AuditEvent
+
+AUDIT_ACTIONS = {
+    "installation.restored": gettext_lazy("Installation restored from a backup"),
+}
 
 
 def _actor_name(acting_user) -> str:

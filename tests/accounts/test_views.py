@@ -20,7 +20,7 @@ def test_log_in_with_username_or_email_and_log_out(client, people):
 def test_a_wrong_password_gets_a_message(client, people):
     response = client.post("/akun/masuk/", {"username": "coordinator-1", "password": "salah"})
     assert response.status_code == 200
-    assert "benar" in response.content.decode()  # "...nama pengguna dan kata sandi yang benar"
+    assert "tidak cocok" in response.content.decode()
 
 
 @pytest.mark.django_db

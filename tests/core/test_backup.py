@@ -1,6 +1,7 @@
 """`labinov backup` and `labinov restore`, through the CLI on throwaway SQLite databases."""
 
 import json
+import os
 import sqlite3
 
 import pytest
@@ -8,11 +9,20 @@ import pytest
 from tests.cli import run
 
 
-@pytest.fixture
-def source_env(cli_env):
-    run("migrate", "--noinput", env=cli_env, timeout=300)
-    run("demo", env=cli_env)
-    return cli_env
+@pytest.fixture(scope="module")
+def source_env(tmp_path_factory):
+    """One migrated demo installation for the module (the tests only read it, or leave
+    it unchanged)."""
+    folder = tmp_path_factory.mktemp("source")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'source.sqlite3'}",
+        "LABINOV_DATA_DIR": str(folder / "data"),
+        "SECRET_KEY": "backup-test-" + "x" * 40,
+    }
+    run("migrate", "--noinput", env=env, timeout=300)
+    run("demo", env=env)
+    return env
 
 
 def count(env, table):

@@ -207,3 +207,12 @@ def test_a_malformed_region_code_is_refused(client_for, people):
     )
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     assert not Region.objects.filter(name="Salah").exists()
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_reads_as_words(client_for, people, unit):
+    from labinov.regions import actions
+
+    actions.update_unit(acting_user=people["coordinator"], unit=unit, head_name="Ibu Baru")
+    html = client_for(people["coordinator"]).get("/wilayah/jejak-audit/").content.decode()
+    assert "Unit diubah" in html and "unit.updated" not in html

@@ -1,0 +1,19 @@
+import re
+from pathlib import Path
+
+from labinov.core.audit_labels import audit_action_labels
+
+PACKAGE = Path(__file__).resolve().parents[2] / "labinov"
+
+
+def recorded_actions() -> set[str]:
+    """Every audit action code the code base records."""
+    pattern = re.compile(r'action="([a-z_]+\.[a-z_]+)"')
+    return {m for p in PACKAGE.rglob("*.py") for m in pattern.findall(p.read_text())}
+
+
+def test_every_recorded_action_has_a_readable_label():
+    actions = recorded_actions()
+    assert "unit.updated" in actions  # the scan finds what it should
+    missing = sorted(actions - set(audit_action_labels()))
+    assert not missing, f"add these to AUDIT_ACTIONS of their app's actions module: {missing}"
