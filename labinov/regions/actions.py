@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy
 from labinov.accounts.access import get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.regions.models import Region, Unit
 
 AUDIT_ACTIONS = {
     "region.created": gettext_lazy("Region added"),
     "unit.created": gettext_lazy("Unit added"),
     "unit.updated": gettext_lazy("Unit changed"),
 }
-from labinov.regions.models import Region, Unit
 
 UNIT_FIELDS = ("name", "kind", "head_name", "head_position", "is_demo", "source")
 
