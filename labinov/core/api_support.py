@@ -92,6 +92,43 @@ def require_login(request):
     return request.auth
 
 
+#: Parts of a pydantic error location that say where, not which field.
+_LOCATIONS = {"body", "payload", "query", "path", "form"}
+
+
+def _validation_message(error: dict) -> str:
+    """The pydantic error in the user's language, for the kinds of error a caller makes."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    messages = {
+        "missing": _("This field is required."),
+        "int_parsing": _("Give a whole number."),
+        "int_type": _("Give a whole number."),
+        "float_parsing": _("Give a number."),
+        "bool_parsing": _("Give true or false."),
+        "string_type": _("Give text."),
+        "date_from_datetime_parsing": _("Give a date as YYYY-MM-DD."),
+        "date_parsing": _("Give a date as YYYY-MM-DD."),
+        "json_invalid": _("The body is not valid JSON."),
+        "model_attributes_type": _("Send a JSON object."),
+        "dict_type": _("Send a JSON object."),
+        "list_type": _("Give a list."),
+    }
+    if kind in messages:
+        return str(messages[kind])
+    if kind == "enum":
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Give a value of at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Give a value of at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind == "string_too_long":
+        return _("Use at most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "value_error":
+        # Our own validators raise translated messages; pydantic prefixes them.
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    return str(error.get("msg", ""))
+
+
 def install_error_handlers(api) -> None:
     @api.exception_handler(ApiError)
     def _api_error(request, exc):
@@ -101,8 +138,8 @@ def install_error_handlers(api) -> None:
     def _validation(request, exc):
         errors = [
             {
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "payload")),
-                "message": e.get("msg", ""),
+                "field": ".".join(str(p) for p in e.get("loc", ()) if p not in _LOCATIONS),
+                "message": _validation_message(e),
             }
             for e in exc.errors
         ]

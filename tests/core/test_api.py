@@ -55,3 +55,14 @@ def test_lists_answer_count_and_items_and_page(client, region):
 @pytest.mark.django_db
 def test_errors_speak_indonesian_by_default(client):
     assert "Tidak ditemukan" in client.get("/api/v1/no-such-thing").json()["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "field", "words"),
+    [("limit=abc", "limit", "bilangan bulat"), ("limit=5000", "limit", "paling banyak 1000")],
+)
+def test_validation_messages_speak_indonesian(client, query, field, words):
+    body = client.get(f"/api/v1/units?{query}").json()
+    assert body["errors"][0]["field"] == field
+    assert words in body["errors"][0]["message"]
