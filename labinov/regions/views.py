@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from labinov.accounts import actions as account_actions
 from labinov.accounts.access import get_access
@@ -45,6 +46,10 @@ def region_create(request):
     return render(request, "regions/region_form.html", {"form": form})
 
 
+# The kind filter answers HTMX with the table alone at the same address as the page: the
+# browser must not serve that fragment from its cache when the person goes back to the
+# page, and HTMX restoring its history asks for the whole page.
+@vary_on_headers("HX-Request")
 def region_detail(request, code):
     region = get_object_or_404(regions_visible_to(request.user), code=code)
     units = units_visible_to(request.user, region=region)
@@ -62,7 +67,7 @@ def region_detail(request, code):
         "access_region": get_access(request.user).reads_region(region.pk),
         "manages": get_access(request.user).manages_region(region.pk),
     }
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "regions/_unit_table.html", context)
     return render(request, "regions/region_detail.html", context)
 

@@ -65,6 +65,19 @@ def test_the_public_browses_the_demo_region_in_indonesian(page, demo):
     # Only people with a role in the region see who works in a unit.
     expect(page.get_by_role("heading", name=indonesian("People of this unit"))).to_have_count(0)
 
+    # Back: the whole page with the filter kept, not the table fragment from the cache.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/wilayah/33\.03/\?kind=kecamatan$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kabupaten Purbalingga")
+    expect(rows).to_have_count(18)
+    expect(kind).to_have_value("kecamatan")
+    # HTMX restoring a page missing from its history cache needs the whole page too.
+    restored = page.request.get(
+        "/wilayah/33.03/?kind=kecamatan",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<h1>Kabupaten Purbalingga</h1>" in restored.text()
+
 
 def test_the_coordinator_invites_a_team_member(page, login, demo):
     login(page, "demo-koordinator", DEMO_PASSWORD)
