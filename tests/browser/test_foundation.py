@@ -140,16 +140,24 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page):
     expect(page.locator("main#main")).to_be_focused()
 
 
-def test_pages_fit_a_phone_without_scrolling_sideways(new_page, demo):
+def test_pages_fit_a_phone_without_scrolling_sideways(new_page, login, demo):
     phone = new_page(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
-    # One demo load for several pages: the home page, the widest table, a form.
-    for path in ["/", "/wilayah/33.03/", "/akun/masuk/"]:
+
+    def fits(path):
         phone.goto(path)
         expect(phone.locator("h1")).to_be_visible()
         width, client = phone.evaluate(
             "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
         )
         assert width <= client, f"{path} is {width}px wide on a {client}px phone screen"
+
+    # One demo load for several pages: the home page, the widest table, a form...
+    for path in ["/", "/wilayah/33.03/", "/akun/masuk/"]:
+        fits(path)
+    # ...and what the coordinator sees: a table with hidden column labels, long addresses.
+    login(phone, "demo-koordinator", DEMO_PASSWORD)
+    for path in ["/", "/wilayah/33.03/orang/", "/akun/"]:
+        fits(path)
 
 
 def test_a_reader_switches_to_english_in_the_footer(page, demo):
