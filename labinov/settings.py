@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "labinov.core",
     "labinov.accounts",
     "labinov.regions",
+    "labinov.lab",
     "labinov.demo",
 ]
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LabConfig(AppConfig):
+    name = "labinov.lab"
+    label = "lab"
+    verbose_name = _("Innovation laboratory")
+
+    def ready(self):
+        from labinov.lab import requirements
+
+        requirements.register()
