@@ -11,3 +11,7 @@ class LabConfig(AppConfig):
         from labinov.lab import requirements
 
         requirements.register()
+
+
+#: The main menu's entry for the lab (translated in this app's catalogue).
+NAV_LABEL = _("Laboratory")

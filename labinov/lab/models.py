@@ -135,7 +135,7 @@ class Commitment(models.Model):
     signer_position = models.CharField(_("position"), max_length=200)
     signed_at = models.DateTimeField(_("signed at"))
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     scan = models.FileField(_("scanned copy"), upload_to="lab/pakta/%Y/", blank=True)
 
@@ -202,7 +202,7 @@ class ReadinessAssessment(models.Model):
     score = models.PositiveIntegerField(_("score"))
     max_score = models.PositiveIntegerField()
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField()
 
@@ -250,7 +250,7 @@ class Problem(models.Model):
     )
     is_demo = models.BooleanField(default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -346,7 +346,7 @@ class Idea(models.Model):
     replicable_note = models.CharField(_("note"), max_length=300, blank=True)
     is_demo = models.BooleanField(default=False)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -390,7 +390,7 @@ class GateDecision(models.Model):
     reason = models.TextField(_("reason"))
     missing = models.JSONField(_("missing items"), default=list, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_by_name = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(_("decided at"))
@@ -417,7 +417,7 @@ class Comment(models.Model):
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,8 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
 from labinov.accounts.models import Role
-from labinov.core.errors import NotAllowed
+from labinov.core.errors import ActionError, NotAllowed
 
 
 def ensure_manages(acting_user, programme_or_region) -> None:
@@ -38,3 +39,12 @@ def ensure_reads(acting_user, enrolment) -> None:
         access.reads_region(enrolment.programme.region_id) or enrolment.unit_id in access.unit_ids()
     ):
         raise NotAllowed(_("You may not see the work of this unit."))
+
+
+def clean_or_refuse(obj) -> None:
+    """full_clean, with the first problem raised as an ActionError naming its field."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        raise ActionError(" ".join(errors), field=None if field == "__all__" else field) from exc

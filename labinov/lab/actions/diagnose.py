@@ -8,7 +8,7 @@ from labinov.accounts.access import get_access
 from labinov.accounts.models import Role
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
-from labinov.lab.actions._common import ensure_reads, ensure_works_in
+from labinov.lab.actions._common import clean_or_refuse, ensure_reads, ensure_works_in
 from labinov.lab.models import CRITERIA, Cause, Comment, Enrolment, Idea, Problem, UsgScore
 from labinov.lab.requirements import priority_problems
 
@@ -49,7 +49,7 @@ def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
         if not str(fields.get(required) or "").strip():
             raise ActionError(message, field=required)
     problem = Problem(enrolment=enrolment, created_by=_actor(acting_user), **fields)
-    problem.full_clean()
+    clean_or_refuse(problem)
     problem.save()
     record_event(
         acting_user=acting_user,

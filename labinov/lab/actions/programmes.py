@@ -7,7 +7,7 @@ from labinov.accounts import actions as account_actions
 from labinov.accounts.models import Role, RoleAssignment
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError
-from labinov.lab.actions._common import ensure_manages
+from labinov.lab.actions._common import clean_or_refuse, ensure_manages
 from labinov.lab.models import Enrolment, LabProgramme
 from labinov.lab.stages import STAGE_KEYS
 from labinov.regions.models import Unit
@@ -45,7 +45,7 @@ def create_programme(*, acting_user, region, title: str, year: int, **fields) ->
         fields.pop("pact_text", None)
     programme = LabProgramme(region=region, title=title, year=year, **fields)
     _check_dates(programme)
-    programme.full_clean()
+    clean_or_refuse(programme)
     programme.save()
     record_event(
         acting_user=acting_user,
@@ -78,7 +78,7 @@ def update_programme(*, acting_user, programme: LabProgramme, **changes) -> LabP
     for name, value in changes.items():
         setattr(programme, name, value)
     _check_dates(programme)
-    programme.full_clean()
+    clean_or_refuse(programme)
     changed = {
         f: [str(before[f]), str(getattr(programme, f))]
         for f in changes
