@@ -106,6 +106,8 @@ class ReadinessForm(forms.Form):
 
 
 class ProblemForm(forms.ModelForm):
+    evidence_link = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Problem
         fields = [
