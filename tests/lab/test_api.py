@@ -91,7 +91,7 @@ def test_a_public_programme_lists_units_but_not_their_problems(client, programme
 def test_a_coach_decides_a_gate_through_the_api(client_for, people, enrolment):
     from labinov.accounts.actions import create_api_token
 
-    token, raw = create_api_token(acting_user=people["coach"], name="uji")
+    _token, raw = create_api_token(acting_user=people["coach"], name="uji")
     from django.test import Client
 
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
