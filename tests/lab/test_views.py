@@ -159,7 +159,9 @@ def test_the_coach_sees_a_refusal_listing_the_missing_items(client_for, people, 
         f"/lab/unit/{enrolment.pk}/gerbang/", {"decision": "approved", "reason": "Cek"}, follow=True
     )
     html = response.content.decode()
-    assert "innovation pact" in html.lower() or "pakta" in html.lower()
+    assert "Gerbang ditolak: hal-hal berikut belum ada" in html
+    assert "Kepala unit sudah menandatangani Pakta Inovasi" in html
+    assert "SK Tim sudah dicatat" in html
     enrolment.refresh_from_db()
     assert enrolment.stage == "drum_up"
     assert AuditEvent.objects.filter(action="lab.gate.refused").exists()
@@ -288,3 +290,10 @@ def test_a_comment_on_another_units_artefact_is_refused(client_for, people, enro
 def test_the_stage_guidance_is_shown(client):
     html = client.get("/lab/tahapan/").content.decode()
     assert "Pakta Inovasi" in html and "PP 38/2017" in html
+
+
+@pytest.mark.django_db
+def test_the_menu_leads_to_the_laboratory_and_the_region_page_links_it(client, region):
+    html = client.get(f"/wilayah/{region.code}/").content.decode()
+    assert ">Laboratorium<" in html
+    assert f"/lab/?wilayah={region.code}" in html
