@@ -14,6 +14,9 @@ def navigation(request):
         (reverse("regions:list"), _("Regions")),
         (reverse("lab:list"), LAB_NAV_LABEL),
     ]
+    if access.unit_ids():
+        # A unit head or team member starts from their own unit.
+        items.append((reverse("regions:unit", kwargs={"pk": min(access.unit_ids())}), _("My unit")))
     if access.is_authenticated:
         items.append((reverse("regions:audit"), _("Audit trail")))
         items.append((reverse("accounts:profile"), _("My account")))
