@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "labinov.core",
     "labinov.accounts",
     "labinov.regions",
+    "labinov.lab",
     "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.access import get_access
+from labinov.lab.apps import NAV_LABEL as LAB_NAV_LABEL
 
 
 def navigation(request):
@@ -11,6 +12,7 @@ def navigation(request):
     items = [
         (reverse("core:home"), _("Home")),
         (reverse("regions:list"), _("Regions")),
+        (reverse("lab:list"), LAB_NAV_LABEL),
     ]
     if access.unit_ids():
         # A unit head or team member starts from their own unit.

@@ -1,0 +1,193 @@
+"""Writers of a unit's diagnose work: problems, causes, USG scores and ideas; comments."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from labinov.accounts.access import get_access
+from labinov.accounts.models import Role
+from labinov.core.actions import record_event
+from labinov.core.errors import ActionError, NotAllowed
+from labinov.lab.actions._common import clean_or_refuse, ensure_reads, ensure_works_in
+from labinov.lab.models import CRITERIA, Cause, Comment, Enrolment, Idea, Problem, UsgScore
+from labinov.lab.requirements import priority_problems
+
+PROBLEM_FIELDS = (
+    "service",
+    "description",
+    "affected",
+    "evidence_text",
+    "evidence_file",
+    "evidence_link",
+    "baseline_days",
+    "baseline_cost",
+    "baseline_steps",
+    "baseline_requirements",
+    "baseline_complaints",
+    "baseline_satisfaction",
+    "is_demo",
+)
+
+
+def _actor(user):
+    return user if getattr(user, "pk", None) else None
+
+
+@transaction.atomic
+def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
+    ensure_works_in(acting_user, enrolment)
+    unknown = set(fields) - set(PROBLEM_FIELDS)
+    if unknown:
+        raise ActionError(
+            _("These fields cannot be set: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
+    for required, message in (
+        ("service", _("Name the service concerned.")),
+        ("description", _("Describe the problem.")),
+        ("affected", _("Say who suffers the problem.")),
+    ):
+        if not str(fields.get(required) or "").strip():
+            raise ActionError(message, field=required)
+    problem = Problem(enrolment=enrolment, created_by=_actor(acting_user), **fields)
+    clean_or_refuse(problem)
+    problem.save()
+    record_event(
+        acting_user=acting_user,
+        action="lab.problem.added",
+        obj=problem,
+        unit=enrolment.unit,
+        details={"service": problem.service},
+    )
+    return problem
+
+
+@transaction.atomic
+def add_cause(*, acting_user, problem: Problem, category: str, text: str) -> Cause:
+    ensure_works_in(acting_user, problem.enrolment)
+    text = (text or "").strip()
+    if category not in Cause.Category.values:
+        raise ActionError(_("Choose a category of cause from the list."), field="category")
+    if not text:
+        raise ActionError(_("Write the cause."), field="text")
+    cause = Cause.objects.create(problem=problem, category=category, text=text[:300])
+    record_event(
+        acting_user=acting_user,
+        action="lab.cause.added",
+        obj=cause,
+        unit=problem.enrolment.unit,
+        details={"problem": problem.pk, "category": category},
+    )
+    return cause
+
+
+@transaction.atomic
+def remove_cause(*, acting_user, cause: Cause) -> None:
+    ensure_works_in(acting_user, cause.problem.enrolment)
+    record_event(
+        acting_user=acting_user,
+        action="lab.cause.removed",
+        obj=cause,
+        unit=cause.problem.enrolment.unit,
+        details={"problem": cause.problem_id, "text": cause.text},
+    )
+    cause.delete()
+
+
+@transaction.atomic
+def score_usg(
+    *, acting_user, problem: Problem, urgency: int, seriousness: int, growth: int
+) -> UsgScore:
+    """A member of the unit's team (or its head) scores a problem; scoring again replaces."""
+    access = get_access(acting_user)
+    if not access.has_unit_role(problem.enrolment.unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER}):
+        raise NotAllowed(
+            _("Only the head and the innovation team of %(unit)s score its problems.")
+            % {"unit": problem.enrolment.unit}
+        )
+    values = {"urgency": urgency, "seriousness": seriousness, "growth": growth}
+    for name, value in values.items():
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            value = 0
+        if not 1 <= value <= 5:
+            raise ActionError(_("Each score is a whole number from 1 to 5."), field=name)
+        values[name] = value
+    score, _created = UsgScore.objects.update_or_create(
+        problem=problem, scorer=acting_user, defaults=values
+    )
+    record_event(
+        acting_user=acting_user,
+        action="lab.usg.scored",
+        obj=problem,
+        unit=problem.enrolment.unit,
+        details=values,
+    )
+    return score
+
+
+@transaction.atomic
+def add_idea(
+    *, acting_user, problem: Problem, title: str, description: str = "", is_demo=False, **criteria
+) -> Idea:
+    """An idea for one of the unit's priority problems, checked against PP 38/2017."""
+    ensure_works_in(acting_user, problem.enrolment)
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Give the idea a name."), field="title")
+    if problem not in priority_problems(problem.enrolment):
+        raise ActionError(
+            _(
+                "Ideas are found for the priority problems: score this problem with USG first, "
+                "or choose one of the highest-ranked problems."
+            ),
+            field="problem",
+        )
+    allowed = {f for f, _label in CRITERIA} | {f"{f}_note" for f, _label in CRITERIA}
+    unknown = set(criteria) - allowed
+    if unknown:
+        raise ActionError(
+            _("These fields cannot be set: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
+    idea = Idea.objects.create(
+        problem=problem,
+        title=title[:250],
+        description=description or "",
+        proposed_by=_actor(acting_user),
+        is_demo=is_demo,
+        **criteria,
+    )
+    record_event(
+        acting_user=acting_user,
+        action="lab.idea.added",
+        obj=idea,
+        unit=problem.enrolment.unit,
+        details={"problem": problem.pk, "meets_all_criteria": idea.meets_all_criteria},
+    )
+    return idea
+
+
+@transaction.atomic
+def add_comment(*, acting_user, enrolment: Enrolment, target, text: str) -> Comment:
+    """A comment on any artefact of the unit (or the unit's enrolment itself)."""
+    ensure_reads(acting_user, enrolment)
+    if not getattr(acting_user, "pk", None):
+        raise NotAllowed(_("Log in to comment."))
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(_("Write the comment."), field="text")
+    comment = Comment.objects.create(
+        enrolment=enrolment,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        author=acting_user,
+        text=text,
+    )
+    record_event(
+        acting_user=acting_user,
+        action="lab.comment.added",
+        obj=comment,
+        unit=enrolment.unit,
+        details={"on": f"{target._meta.model_name}:{target.pk}"},
+    )
+    return comment

@@ -1,0 +1,235 @@
+"""The lab's API: programmes, their enrolled units, problems and gate decisions."""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from labinov.core.api_support import ApiError, require_login
+from labinov.core.errors import NotAllowed
+from labinov.lab import actions
+from labinov.lab.models import GateDecision
+from labinov.lab.selectors import (
+    current_stage,
+    enrolments_visible_to,
+    gate_decisions_visible_to,
+    programmes_visible_to,
+    reads_workspace,
+    usg_ranking,
+)
+from labinov.lab.stages import STAGES
+
+router = Router(tags=["lab"])
+
+
+class StagePlanOut(Schema):
+    stage: str
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    region: str
+    year: int
+    stage: str
+    status: str
+    is_public: bool
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.title
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_stage(obj):
+        return current_stage(obj)
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    region_name: str
+    enrolment_count: int
+    plan: list[StagePlanOut]
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_enrolment_count(obj):
+        return obj.enrolments.count()
+
+    @staticmethod
+    def resolve_plan(obj):
+        return [
+            {"stage": s.key, "start": obj.planned(s.key)[0], "end": obj.planned(s.key)[1]}
+            for s in STAGES
+        ]
+
+
+class EnrolmentOut(Schema):
+    id: int
+    programme: int
+    unit_id: int
+    unit: str
+    unit_kind: str
+    stage: str
+
+    @staticmethod
+    def resolve_programme(obj):
+        return obj.programme_id
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_unit_kind(obj):
+        return obj.unit.kind
+
+
+class MissingOut(Schema):
+    key: str
+    label: str
+
+
+class GateDecisionOut(Schema):
+    id: int
+    enrolment: int
+    from_stage: str
+    to_stage: str
+    decision: str
+    reason: str
+    missing: list[MissingOut]
+    decided_by: str
+    decided_at: datetime.datetime
+
+    @staticmethod
+    def resolve_enrolment(obj):
+        return obj.enrolment_id
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return obj.decided_by_name
+
+
+class GateDecisionIn(Schema):
+    decision: GateDecision.Decision
+    reason: str
+
+
+class ProblemOut(Schema):
+    id: int
+    service: str
+    description: str
+    affected: str
+    baseline_days: float | None
+    baseline_cost: int | None
+    baseline_steps: int | None
+    rank: int
+    usg_total: float
+    scorers: int
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="Lab programmes")
+@paginate(LimitOffsetPagination)
+def list_programmes(request, region: str | None = None, year: int | None = None):
+    """Programmes the caller may see: anonymous callers see the public ones."""
+    qs = programmes_visible_to(request.auth)
+    if region:
+        qs = qs.filter(region__code=region)
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+@router.get("/programmes/{programme_id}", response=ProgrammeDetailOut, summary="One programme")
+def get_programme(request, programme_id: int):
+    return get_object_or_404(programmes_visible_to(request.auth), pk=programme_id)
+
+
+@router.get(
+    "/programmes/{programme_id}/enrolments",
+    response=list[EnrolmentOut],
+    summary="Units enrolled in a programme, with their stage",
+)
+@paginate(LimitOffsetPagination)
+def list_enrolments(request, programme_id: int, stage: str | None = None):
+    programme = get_object_or_404(programmes_visible_to(request.auth), pk=programme_id)
+    qs = enrolments_visible_to(request.auth, programme=programme)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs
+
+
+def _workspace(request, enrolment_id):
+    enrolment = get_object_or_404(enrolments_visible_to(request.auth), pk=enrolment_id)
+    if not reads_workspace(request.auth, enrolment):
+        raise NotAllowed(_("You may not see the work of this unit."))
+    return enrolment
+
+
+@router.get(
+    "/enrolments/{enrolment_id}/gate-decisions",
+    response=list[GateDecisionOut],
+    summary="Gate decisions of an enrolled unit",
+)
+@paginate(LimitOffsetPagination)
+def list_gate_decisions(request, enrolment_id: int):
+    enrolment = _workspace(request, enrolment_id)
+    return gate_decisions_visible_to(request.auth).filter(enrolment=enrolment)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/gate-decisions",
+    response={201: GateDecisionOut},
+    summary="Decide the gate of the unit's current stage",
+)
+def decide_gate(request, enrolment_id: int, payload: GateDecisionIn):
+    """An approval with requirements missing is recorded as a refusal and answers 400 with
+    the missing items in ``errors``."""
+    user = require_login(request)
+    enrolment = _workspace(request, enrolment_id)
+    record = actions.decide_gate(
+        acting_user=user, enrolment=enrolment, decision=payload.decision, reason=payload.reason
+    )
+    if payload.decision == GateDecision.Decision.APPROVED and record.missing:
+        raise ApiError(
+            400,
+            _("The gate is refused: these items are missing: %(items)s.")
+            % {"items": "; ".join(m["label"] for m in record.missing)},
+            "gate_refused",
+            [{"field": m["key"], "message": m["label"]} for m in record.missing],
+        )
+    return Status(201, record)
+
+
+@router.get(
+    "/enrolments/{enrolment_id}/problems",
+    response=list[ProblemOut],
+    summary="Problems of an enrolled unit, ranked by USG",
+)
+@paginate(LimitOffsetPagination)
+def list_problems(request, enrolment_id: int):
+    enrolment = _workspace(request, enrolment_id)
+    return [
+        {
+            "id": r["problem"].pk,
+            "service": r["problem"].service,
+            "description": r["problem"].description,
+            "affected": r["problem"].affected,
+            "baseline_days": r["problem"].baseline_days,
+            "baseline_cost": r["problem"].baseline_cost,
+            "baseline_steps": r["problem"].baseline_steps,
+            "rank": r["rank"],
+            "usg_total": r["total"],
+            "scorers": r["scorers"],
+        }
+        for r in usg_ranking(enrolment)
+    ]

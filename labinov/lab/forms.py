@@ -1,0 +1,170 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from labinov.accounts.models import Role, User
+from labinov.lab import readiness
+from labinov.lab.actions.programmes import DATE_FIELDS
+from labinov.lab.models import (
+    CRITERIA,
+    Cause,
+    GateDecision,
+    Idea,
+    LabProgramme,
+    Problem,
+    TeamMember,
+)
+from labinov.regions.models import Unit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class ProgrammeForm(forms.ModelForm):
+    coaches = forms.ModelMultipleChoiceField(
+        label=_("Coaches"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People who hold the coach role in the region."),
+    )
+
+    class Meta:
+        model = LabProgramme
+        fields = ["title", "year", "status", "is_public", "pact_text", *DATE_FIELDS]
+        widgets = {f: DateInput() for f in DATE_FIELDS} | {
+            "pact_text": forms.Textarea(attrs={"rows": 4})
+        }
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coaches"].queryset = User.objects.filter(
+            role_assignments__role=Role.COACH,
+            role_assignments__region=region,
+            role_assignments__unit__isnull=True,
+        ).distinct()
+        if self.instance.pk:
+            self.fields["coaches"].initial = list(self.instance.coaches.all())
+
+    def validate_unique(self):
+        """The action checks a duplicate title and says so on the field."""
+
+
+class EnrolForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Units to enrol"),
+        choices=[("all", _("All units of the region")), *list(Unit.Kind.choices)],
+    )
+
+
+class InviteHeadForm(forms.Form):
+    enrolment = forms.ChoiceField(label=_("Unit"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail address"))
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].choices = [
+            (e.pk, str(e.unit)) for e in programme.enrolments.select_related("unit")
+        ]
+
+
+class CommitmentForm(forms.Form):
+    signer_name = forms.CharField(label=_("Name"), max_length=200)
+    signer_position = forms.CharField(label=_("Position"), max_length=200)
+    scan = forms.FileField(label=_("Scanned copy (optional)"), required=False)
+
+
+class DecreeForm(forms.Form):
+    decree_number = forms.CharField(label=_("Decree number"), max_length=200, required=False)
+    decree_file = forms.FileField(label=_("Appointment decree (file)"), required=False)
+
+
+class TeamMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    team_role = forms.ChoiceField(label=_("Role in the team"), choices=TeamMember.TeamRole.choices)
+
+
+class ReadinessForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = readiness.questionnaire()
+        choices = [(s["value"], s["label"]) for s in data["scale"]]
+        for number, q in enumerate(data["questions"], start=1):
+            self.fields[q["key"]] = forms.TypedChoiceField(
+                label=f"{number}. {q['text']}",
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+
+
+class ProblemForm(forms.ModelForm):
+    evidence_link = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Problem
+        fields = [
+            "service",
+            "description",
+            "affected",
+            "evidence_text",
+            "evidence_file",
+            "evidence_link",
+            "baseline_days",
+            "baseline_cost",
+            "baseline_steps",
+            "baseline_requirements",
+            "baseline_complaints",
+            "baseline_satisfaction",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "evidence_text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class CauseForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Cause.Category.choices)
+    text = forms.CharField(label=_("Cause"), max_length=300)
+
+
+SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+class UsgForm(forms.Form):
+    urgency = forms.TypedChoiceField(label=_("Urgency"), choices=SCORE_CHOICES, coerce=int)
+    seriousness = forms.TypedChoiceField(label=_("Seriousness"), choices=SCORE_CHOICES, coerce=int)
+    growth = forms.TypedChoiceField(label=_("Growth"), choices=SCORE_CHOICES, coerce=int)
+
+
+class IdeaForm(forms.ModelForm):
+    class Meta:
+        model = Idea
+        fields = [
+            "title",
+            "description",
+            *[x for f, _label in CRITERIA for x in (f, f"{f}_note")],
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=GateDecision.Decision.choices,
+        widget=forms.RadioSelect,
+        initial=GateDecision.Decision.APPROVED,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    target = forms.CharField(widget=forms.HiddenInput)

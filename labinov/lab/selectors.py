@@ -1,0 +1,200 @@
+"""Reads of programmes and their units' work. Every view and endpoint goes through these.
+
+A public programme shows its title, dates, enrolled units and their stage to anyone.
+The work inside a unit (pact, team, problems, scores, ideas, comments, decisions) is read
+by the region's coordinators, leaders, coaches and assessors and by the unit's own people.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from labinov.accounts.access import get_access
+from labinov.lab.models import (
+    Commitment,
+    Enrolment,
+    GateDecision,
+    Idea,
+    LabProgramme,
+    Problem,
+    ReadinessAssessment,
+    Team,
+    TeamMember,
+    UsgScore,
+)
+from labinov.lab.stages import STAGE_KEYS, STAGES, stage_index
+
+
+def programmes_visible_to(user) -> QuerySet[LabProgramme]:
+    qs = LabProgramme.objects.select_related("region")
+    access = get_access(user)
+    if access.is_platform_admin:
+        return qs
+    return qs.filter(
+        Q(is_public=True)
+        | Q(region_id__in=access.region_ids())
+        | Q(enrolments__unit_id__in=access.unit_ids())
+    ).distinct()
+
+
+def enrolments_visible_to(user, *, programme: LabProgramme | None = None) -> QuerySet[Enrolment]:
+    qs = Enrolment.objects.select_related("unit", "programme", "programme__region")
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    access = get_access(user)
+    if access.is_platform_admin:
+        return qs
+    return qs.filter(
+        Q(programme__is_public=True)
+        | Q(programme__region_id__in=access.region_ids())
+        | Q(unit_id__in=access.unit_ids())
+    )
+
+
+def reads_workspace(user, enrolment: Enrolment) -> bool:
+    """May this person read the unit's lab work (not only its name and stage)?"""
+    access = get_access(user)
+    return access.reads_region(enrolment.programme.region_id) or enrolment.unit_id in (
+        access.unit_ids()
+    )
+
+
+def works_in(user, enrolment: Enrolment) -> bool:
+    """Is this person one of the unit's own people (head or team member)?"""
+    access = get_access(user)
+    return access.is_platform_admin or enrolment.unit_id in access.unit_ids()
+
+
+def workspaces_visible_to(user) -> QuerySet[Enrolment]:
+    """Enrolments whose work this person may read."""
+    access = get_access(user)
+    qs = Enrolment.objects.select_related("unit", "programme", "programme__region")
+    if access.is_platform_admin:
+        return qs
+    return qs.filter(
+        Q(programme__region_id__in=access.region_ids()) | Q(unit_id__in=access.unit_ids())
+    )
+
+
+def problems_visible_to(user) -> QuerySet[Problem]:
+    return Problem.objects.select_related("enrolment__unit", "enrolment__programme").filter(
+        enrolment__in=workspaces_visible_to(user)
+    )
+
+
+def gate_decisions_visible_to(user) -> QuerySet[GateDecision]:
+    return GateDecision.objects.select_related("enrolment__unit").filter(
+        enrolment__in=workspaces_visible_to(user)
+    )
+
+
+def usg_ranking(enrolment: Enrolment) -> list[dict]:
+    """Problems ranked by the total of the averages of U, S and G over the scorers."""
+    rows = []
+    scores: dict[int, list[UsgScore]] = {}
+    for s in UsgScore.objects.filter(problem__enrolment=enrolment):
+        scores.setdefault(s.problem_id, []).append(s)
+    for problem in enrolment.problems.all():
+        mine = scores.get(problem.pk, [])
+        n = len(mine)
+        if n:
+            u = sum(s.urgency for s in mine) / n
+            s_ = sum(s.seriousness for s in mine) / n
+            g = sum(s.growth for s in mine) / n
+        else:
+            u = s_ = g = 0.0
+        rows.append(
+            {
+                "problem": problem,
+                "scorers": n,
+                "scored": n > 0,
+                "urgency": round(u, 2),
+                "seriousness": round(s_, 2),
+                "growth": round(g, 2),
+                "total": round(u + s_ + g, 2),
+            }
+        )
+    rows.sort(key=lambda r: (-r["total"], r["problem"].pk))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+def _late(programme: LabProgramme, stage_key: str, today: datetime.date) -> bool:
+    """A unit still in ``stage_key`` after that stage's planned end is late."""
+    end = programme.planned(stage_key)[1]
+    return end is not None and today > end
+
+
+def board(programme: LabProgramme, *, today: datetime.date | None = None) -> list[dict]:
+    """Every enrolled unit with its progress through drum-up and diagnose."""
+    today = today or timezone.localdate()
+    enrolments = (
+        programme.enrolments.select_related("unit")
+        .annotate(
+            signed=Exists(Commitment.objects.filter(enrolment=OuterRef("pk"))),
+            has_team=Exists(TeamMember.objects.filter(team__enrolment=OuterRef("pk"))),
+            has_decree=Exists(
+                Team.objects.filter(enrolment=OuterRef("pk")).exclude(
+                    decree_number="", decree_file=""
+                )
+            ),
+            readiness_done=Exists(ReadinessAssessment.objects.filter(enrolment=OuterRef("pk"))),
+            readiness_score=F("readiness__score"),
+            readiness_max=F("readiness__max_score"),
+            problem_count=Count("problems", distinct=True),
+            scored_count=Count(
+                "problems", filter=Q(problems__usg_scores__isnull=False), distinct=True
+            ),
+            idea_count=Count("problems__ideas", distinct=True),
+        )
+        .order_by("unit__kind", "unit__name")
+    )
+    rows = []
+    for e in enrolments:
+        rows.append({"enrolment": e, "late": _late(programme, e.stage, today)})
+    return rows
+
+
+def region_summary(programme: LabProgramme, *, today: datetime.date | None = None) -> dict:
+    """How far the whole region is: counts and percentages per stage, and late units."""
+    today = today or timezone.localdate()
+    counts = dict(programme.enrolments.values_list("stage").annotate(n=Count("id")).order_by())
+    total = sum(counts.values())
+    stages = []
+    for s in STAGES:
+        n = counts.get(s.key, 0)
+        reached = sum(counts.get(k, 0) for k in STAGE_KEYS[stage_index(s.key) :])
+        stages.append(
+            {
+                "stage": s,
+                "count": n,
+                "percent": round(100 * n / total) if total else 0,
+                "reached": reached,
+                "reached_percent": round(100 * reached / total) if total else 0,
+                "late": _late(programme, s.key, today) and n > 0,
+            }
+        )
+    late = [
+        e
+        for e in programme.enrolments.select_related("unit").order_by("unit__name")
+        if _late(programme, e.stage, today)
+    ]
+    artefacts = {
+        "signed": Commitment.objects.filter(enrolment__programme=programme).count(),
+        "teams": Team.objects.filter(enrolment__programme=programme, members__isnull=False)
+        .distinct()
+        .count(),
+        "problems": Problem.objects.filter(enrolment__programme=programme).count(),
+        "ideas": Idea.objects.filter(problem__enrolment__programme=programme).count(),
+    }
+    return {"total": total, "stages": stages, "late": late, "artefacts": artefacts}
+
+
+def current_stage(programme: LabProgramme) -> str:
+    """The stage every enrolled unit has reached (drum-up while none is enrolled)."""
+    stages = set(programme.enrolments.values_list("stage", flat=True))
+    if not stages:
+        return STAGE_KEYS[0]
+    return min(stages, key=stage_index)
