@@ -5,9 +5,9 @@ import datetime
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from labinov.core.api_support import ApiError, require_login
+from labinov.core.api_support import ApiError, Pagination, require_login
 from labinov.core.errors import NotAllowed
 from labinov.lab import actions
 from labinov.lab.models import GateDecision
@@ -138,7 +138,7 @@ class ProblemOut(Schema):
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Lab programmes")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_programmes(request, region: str | None = None, year: int | None = None):
     """Programmes the caller may see: anonymous callers see the public ones."""
     qs = programmes_visible_to(request.auth)
@@ -159,7 +159,7 @@ def get_programme(request, programme_id: int):
     response=list[EnrolmentOut],
     summary="Units enrolled in a programme, with their stage",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_enrolments(request, programme_id: int, stage: str | None = None):
     programme = get_object_or_404(programmes_visible_to(request.auth), pk=programme_id)
     qs = enrolments_visible_to(request.auth, programme=programme)
@@ -180,7 +180,7 @@ def _workspace(request, enrolment_id):
     response=list[GateDecisionOut],
     summary="Gate decisions of an enrolled unit",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_gate_decisions(request, enrolment_id: int):
     enrolment = _workspace(request, enrolment_id)
     return gate_decisions_visible_to(request.auth).filter(enrolment=enrolment)
@@ -215,7 +215,7 @@ def decide_gate(request, enrolment_id: int, payload: GateDecisionIn):
     response=list[ProblemOut],
     summary="Problems of an enrolled unit, ranked by USG",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_problems(request, enrolment_id: int):
     enrolment = _workspace(request, enrolment_id)
     return [

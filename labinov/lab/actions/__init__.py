@@ -1,5 +1,7 @@
 """The only writers of the lab app (one module per part of the work)."""
 
+from django.utils.translation import gettext_lazy
+
 from labinov.lab.actions.diagnose import (
     add_cause,
     add_comment,
@@ -23,6 +25,26 @@ from labinov.lab.actions.programmes import (
     set_coaches,
     update_programme,
 )
+
+AUDIT_ACTIONS = {
+    "lab.programme.created": gettext_lazy("Lab programme created"),
+    "lab.programme.updated": gettext_lazy("Lab programme changed"),
+    "lab.programme.coaches_set": gettext_lazy("Programme coaches set"),
+    "lab.units.enrolled": gettext_lazy("Units enrolled"),
+    "lab.pact.signed": gettext_lazy("Innovation pact signed"),
+    "lab.team.member_added": gettext_lazy("Team member added"),
+    "lab.team.member_removed": gettext_lazy("Team member removed"),
+    "lab.team.decree_set": gettext_lazy("Team decree recorded"),
+    "lab.readiness.submitted": gettext_lazy("Readiness assessed"),
+    "lab.problem.added": gettext_lazy("Problem added"),
+    "lab.cause.added": gettext_lazy("Cause added"),
+    "lab.cause.removed": gettext_lazy("Cause removed"),
+    "lab.usg.scored": gettext_lazy("USG scores given"),
+    "lab.idea.added": gettext_lazy("Idea added"),
+    "lab.comment.added": gettext_lazy("Comment added"),
+    "lab.gate.approved": gettext_lazy("Stage gate passed"),
+    "lab.gate.refused": gettext_lazy("Stage gate refused"),
+}
 
 __all__ = [
     "add_cause",
