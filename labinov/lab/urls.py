@@ -1,6 +1,6 @@
 from django.urls import path
 
-from labinov.lab import views
+from labinov.lab import downloads, views
 
 app_name = "lab"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("unit/<int:pk>/kesiapan/", views.readiness_form, name="readiness"),
     path("unit/<int:pk>/masalah/baru/", views.problem_create, name="problem_create"),
     path("unit/<int:pk>/gerbang/", views.decide, name="decide"),
+    path("unit/<int:pk>/berkas/pakta/", downloads.pact_scan, name="pact_scan"),
+    path("unit/<int:pk>/berkas/sk-tim/", downloads.team_decree, name="team_decree"),
+    path("masalah/<int:pk>/berkas/bukti/", downloads.evidence, name="evidence"),
     path("unit/<int:pk>/komentar/", views.comment, name="comment"),
     path("anggota/<int:pk>/hapus/", views.remove_member, name="remove_member"),
     path("masalah/<int:pk>/", views.problem_detail, name="problem"),
