@@ -1,0 +1,189 @@
+"""Diagnose pages: problems, causes (fishbone), USG scores, ideas."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from labinov.accounts.access import get_access
+from labinov.lab import actions
+from labinov.lab.forms import (
+    CauseForm,
+    CommentForm,
+    IdeaForm,
+    ProblemForm,
+    UsgForm,
+)
+from labinov.lab.models import Cause, Problem, UsgScore
+from labinov.lab.requirements import priority_problems
+from labinov.lab.selectors import (
+    usg_ranking,
+    workspaces_visible_to,
+)
+from labinov.lab.stages import get_stage
+from labinov.lab.views._common import apply_action
+from labinov.lab.views.workspace import comments_by_target, readable_enrolment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_create(request, pk):
+    enrolment = readable_enrolment(request, pk)
+    form = ProblemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        problem = apply_action(
+            form,
+            actions.add_problem,
+            acting_user=request.user,
+            enrolment=enrolment,
+            **form.cleaned_data,
+        )
+        if problem is not None:
+            messages.success(request, _("The problem was added."))
+            return redirect(problem)
+    return render(
+        request,
+        "lab/problem_form.html",
+        {"enrolment": enrolment, "form": form, "stage": get_stage("diagnose")},
+    )
+
+
+def readable_problem(request, pk):
+    problem = get_object_or_404(
+        Problem.objects.select_related("enrolment__unit", "enrolment__programme__region"), pk=pk
+    )
+    # The same rule as the workspace: visible enrolment, readable work.
+    readable_enrolment(request, problem.enrolment_id)
+    return problem
+
+
+def _problem_context(request, problem, **forms):
+    access = get_access(request.user)
+    enrolment = problem.enrolment
+    works = access.is_platform_admin or enrolment.unit_id in access.unit_ids()
+    scores_by = access.has_unit_role(enrolment.unit_id, {"unit_head", "team_member"})
+    mine = (
+        UsgScore.objects.filter(problem=problem, scorer=request.user).first() if scores_by else None
+    )
+    ranking = {r["problem"].pk: r for r in usg_ranking(enrolment)}
+    causes = {}
+    for cause in problem.causes.all():
+        causes.setdefault(cause.category, []).append(cause)
+    context = {
+        "problem": problem,
+        "enrolment": enrolment,
+        "programme": enrolment.programme,
+        "stage": get_stage("diagnose"),
+        "works": works,
+        "scores_by": scores_by,
+        "row": ranking.get(problem.pk),
+        "is_priority": problem in priority_problems(enrolment),
+        "fishbone": [
+            (value, label, causes.get(value, [])) for value, label in Cause.Category.choices
+        ],
+        "ideas": problem.ideas.all(),
+        "comments": comments_by_target(enrolment),
+        "cause_form": CauseForm(),
+        "usg_form": UsgForm(
+            initial={
+                "urgency": mine.urgency,
+                "seriousness": mine.seriousness,
+                "growth": mine.growth,
+            }
+            if mine
+            else None
+        ),
+        "idea_form": IdeaForm(),
+        "comment_form": CommentForm(),
+    }
+    context.update(forms)
+    return context
+
+
+def problem_detail(request, pk):
+    problem = readable_problem(request, pk)
+    return render(request, "lab/problem_detail.html", _problem_context(request, problem))
+
+
+def _causes_response(request, problem, form=None, status=200):
+    context = _problem_context(request, problem, **({"cause_form": form} if form else {}))
+    if request.htmx:
+        # htmx swaps only successful answers; the form's message shows in the fragment.
+        return render(request, "lab/_fishbone.html", context)
+    return render(request, "lab/problem_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def cause_add(request, pk):
+    problem = readable_problem(request, pk)
+    form = CauseForm(request.POST)
+    if (
+        form.is_valid()
+        and apply_action(
+            form, actions.add_cause, acting_user=request.user, problem=problem, **form.cleaned_data
+        )
+        is not None
+    ):
+        if not request.htmx:
+            return redirect(problem)
+        return _causes_response(request, problem)
+    return _causes_response(request, problem, form, status=400)
+
+
+@login_required
+@require_POST
+def cause_remove(request, pk):
+    cause = get_object_or_404(
+        Cause.objects.filter(problem__enrolment__in=workspaces_visible_to(request.user)), pk=pk
+    )
+    problem = cause.problem
+    actions.remove_cause(acting_user=request.user, cause=cause)
+    if not request.htmx:
+        return redirect(problem)
+    return _causes_response(request, problem)
+
+
+@login_required
+@require_POST
+def usg_score(request, pk):
+    problem = readable_problem(request, pk)
+    form = UsgForm(request.POST)
+    if (
+        form.is_valid()
+        and apply_action(
+            form, actions.score_usg, acting_user=request.user, problem=problem, **form.cleaned_data
+        )
+        is not None
+    ):
+        messages.success(request, _("Your USG scores are saved."))
+        return redirect(problem)
+    return render(
+        request,
+        "lab/problem_detail.html",
+        _problem_context(request, problem, usg_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def idea_add(request, pk):
+    problem = readable_problem(request, pk)
+    form = IdeaForm(request.POST)
+    if (
+        form.is_valid()
+        and apply_action(
+            form, actions.add_idea, acting_user=request.user, problem=problem, **form.cleaned_data
+        )
+        is not None
+    ):
+        messages.success(request, _("The idea was added."))
+        return redirect(problem)
+    return render(
+        request,
+        "lab/problem_detail.html",
+        _problem_context(request, problem, idea_form=form),
+        status=400,
+    )

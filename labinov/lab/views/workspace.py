@@ -1,0 +1,277 @@
+"""A unit's workspace: drum-up (pact, team, readiness), gate decisions, comments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from labinov.accounts.access import get_access
+from labinov.core.errors import ActionError, NotAllowed
+from labinov.lab import actions, readiness
+from labinov.lab.forms import (
+    CommentForm,
+    CommitmentForm,
+    DecreeForm,
+    GateForm,
+    ReadinessForm,
+    TeamMemberForm,
+)
+from labinov.lab.models import Comment, GateDecision, Idea, TeamMember
+from labinov.lab.selectors import (
+    enrolments_visible_to,
+    reads_workspace,
+    usg_ranking,
+    workspaces_visible_to,
+)
+from labinov.lab.stages import STAGES, gate_requirements, get_stage, has_gate
+from labinov.lab.views._common import apply_action
+
+
+def readable_enrolment(request, pk):
+    enrolment = get_object_or_404(enrolments_visible_to(request.user), pk=pk)
+    if not reads_workspace(request.user, enrolment):
+        raise NotAllowed(_("You may not see the work of this unit."))
+    return enrolment
+
+
+def comments_by_target(enrolment):
+    grouped = {}
+    for c in Comment.objects.filter(enrolment=enrolment).select_related("author", "target_type"):
+        grouped.setdefault(f"{c.target_type.model}:{c.target_id}", []).append(c)
+    return grouped
+
+
+def _workspace_context(request, enrolment, **forms):
+    access = get_access(request.user)
+    team = getattr(enrolment, "team", None)
+    stage = get_stage(enrolment.stage)
+    requirements = []
+    if has_gate(stage.key, "enrolment"):
+        requirements = [
+            {"label": r.label, "met": r.check(enrolment)}
+            for r in gate_requirements(stage.key, "enrolment")
+        ]
+    is_head = access.has_unit_role(enrolment.unit_id, {"unit_head"}) or access.is_platform_admin
+    works = is_head or access.has_unit_role(enrolment.unit_id, {"team_member"})
+    assessment = getattr(enrolment, "readiness", None)
+    context = {
+        "enrolment": enrolment,
+        "programme": enrolment.programme,
+        "stage": stage,
+        "stages": STAGES,
+        "requirements": requirements,
+        "commitment": getattr(enrolment, "commitment", None),
+        "team": team,
+        "members": team.members.all() if team else [],
+        "readiness": assessment,
+        "readiness_band": readiness.band(assessment.percent) if assessment else "",
+        "ranking": usg_ranking(enrolment),
+        "decisions": enrolment.gate_decisions.all(),
+        "comments": comments_by_target(enrolment),
+        "is_head": is_head,
+        "works": works,
+        "may_decide": actions.may_decide(request.user, enrolment)
+        and has_gate(stage.key, "enrolment"),
+        "commitment_form": CommitmentForm(
+            initial={
+                "signer_name": enrolment.unit.head_name,
+                "signer_position": enrolment.unit.head_position,
+            }
+        ),
+        "member_form": TeamMemberForm(),
+        "decree_form": DecreeForm(),
+        "gate_form": GateForm(),
+        "comment_form": CommentForm(),
+    }
+    context.update(forms)
+    return context
+
+
+def workspace(request, pk):
+    enrolment = readable_enrolment(request, pk)
+    return render(request, "lab/workspace.html", _workspace_context(request, enrolment))
+
+
+def _workspace_post(request, pk, form_class, form_key, fn, success, files=False, **extra):
+    enrolment = readable_enrolment(request, pk)
+    form = form_class(request.POST, request.FILES if files else None)
+    if form.is_valid():
+        done = apply_action(
+            form, fn, acting_user=request.user, enrolment=enrolment, **form.cleaned_data, **extra
+        )
+        if done is not None:
+            messages.success(request, success)
+            return redirect(enrolment)
+    return render(
+        request,
+        "lab/workspace.html",
+        _workspace_context(request, enrolment, **{form_key: form}),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def sign_pact(request, pk):
+    return _workspace_post(
+        request,
+        pk,
+        CommitmentForm,
+        "commitment_form",
+        actions.sign_commitment,
+        _("The innovation pact is signed."),
+        files=True,
+    )
+
+
+@login_required
+@require_POST
+def add_member(request, pk):
+    return _workspace_post(
+        request,
+        pk,
+        TeamMemberForm,
+        "member_form",
+        actions.add_team_member,
+        _("The member joined the team."),
+    )
+
+
+@login_required
+@require_POST
+def set_decree(request, pk):
+    return _workspace_post(
+        request,
+        pk,
+        DecreeForm,
+        "decree_form",
+        actions.set_team_decree,
+        _("The team's decree is recorded."),
+        files=True,
+    )
+
+
+@login_required
+@require_POST
+def remove_member(request, pk):
+    member = get_object_or_404(
+        TeamMember.objects.filter(team__enrolment__in=workspaces_visible_to(request.user)), pk=pk
+    )
+    enrolment = member.team.enrolment
+    actions.remove_team_member(acting_user=request.user, member=member)
+    messages.success(request, _("The member left the team."))
+    return redirect(enrolment)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    enrolment = readable_enrolment(request, pk)
+    form = GateForm(request.POST)
+    if form.is_valid():
+        record = apply_action(
+            form,
+            actions.decide_gate,
+            acting_user=request.user,
+            enrolment=enrolment,
+            **form.cleaned_data,
+        )
+        if record is not None:
+            if record.decision == GateDecision.Decision.APPROVED:
+                messages.success(
+                    request,
+                    _("The gate is passed: the unit is now in %(stage)s.")
+                    % {"stage": get_stage(record.to_stage).label},
+                )
+            elif record.missing:
+                messages.error(
+                    request,
+                    _("The gate is refused: these items are missing: %(items)s.")
+                    % {"items": "; ".join(m["label"] for m in record.missing)},
+                )
+            else:
+                messages.success(request, _("The refusal is recorded."))
+            return redirect(enrolment)
+    return render(
+        request,
+        "lab/workspace.html",
+        _workspace_context(request, enrolment, gate_form=form),
+        status=400,
+    )
+
+
+COMMENT_TARGETS = {
+    "enrolment": lambda e, pk: e if e.pk == pk else None,
+    "commitment": lambda e, pk: getattr(e, "commitment", None),
+    "team": lambda e, pk: getattr(e, "team", None),
+    "readinessassessment": lambda e, pk: getattr(e, "readiness", None),
+    "problem": lambda e, pk: e.problems.filter(pk=pk).first(),
+    "idea": lambda e, pk: Idea.objects.filter(problem__enrolment=e, pk=pk).first(),
+}
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    enrolment = readable_enrolment(request, pk)
+    form = CommentForm(request.POST)
+    target = None
+    if form.is_valid():
+        kind, _sep, target_id = form.cleaned_data["target"].partition(":")
+        finder = COMMENT_TARGETS.get(kind)
+        target = finder(enrolment, int(target_id)) if finder and target_id.isdigit() else None
+    if target is None:
+        messages.error(request, _("Write the comment."))
+        return redirect(request.POST.get("next") or enrolment.get_absolute_url())
+    try:
+        actions.add_comment(
+            acting_user=request.user,
+            enrolment=enrolment,
+            target=target,
+            text=form.cleaned_data["text"],
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The comment was added."))
+    back = request.POST.get("next", "")
+    if not back.startswith("/lab/"):
+        back = enrolment.get_absolute_url()
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def readiness_form(request, pk):
+    enrolment = readable_enrolment(request, pk)
+    existing = getattr(enrolment, "readiness", None)
+    form = ReadinessForm(request.POST or None, initial=existing.answers if existing else None)
+    if request.method == "POST" and form.is_valid():
+        done = apply_action(
+            form,
+            actions.submit_readiness,
+            acting_user=request.user,
+            enrolment=enrolment,
+            answers=form.cleaned_data,
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The self-assessment is saved: %(score)d of %(max)d.")
+                % {"score": done.score, "max": done.max_score},
+            )
+            return redirect(enrolment)
+    return render(
+        request,
+        "lab/readiness.html",
+        {
+            "enrolment": enrolment,
+            "form": form,
+            "questionnaire": readiness.questionnaire(),
+            "stage": get_stage("drum_up"),
+        },
+    )
+
+
+# Diagnose ------------------------------------------------------------------------------
