@@ -18,6 +18,7 @@ from labinov.lab.selectors import (
     programmes_visible_to,
     reads_workspace,
     usg_ranking,
+    with_enrolment_stages,
 )
 from labinov.lab.stages import STAGES
 
@@ -141,7 +142,7 @@ class ProblemOut(Schema):
 @paginate(Pagination)
 def list_programmes(request, region: str | None = None, year: int | None = None):
     """Programmes the caller may see: anonymous callers see the public ones."""
-    qs = programmes_visible_to(request.auth)
+    qs = with_enrolment_stages(programmes_visible_to(request.auth))
     if region:
         qs = qs.filter(region__code=region)
     if year:

@@ -154,3 +154,22 @@ def test_programmes_filter_by_region(client):
     LabProgramme.objects.create(region=region, title="Lab A", year=2022, is_public=True)
     assert client.get("/api/v1/programmes?region=99.07").json()["count"] == 1
     assert client.get("/api/v1/programmes?region=99.08").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_the_programme_list_costs_the_same_few_queries_for_many_programmes(
+    client, region, django_assert_max_num_queries
+):
+    from labinov.lab.models import LabProgramme
+    from tests.factories import UnitFactory
+
+    units = UnitFactory.create_batch(3, region=region)
+    for year in range(2015, 2025):
+        programme = LabProgramme.objects.create(
+            region=region, title=f"Lab {year}", year=year, is_public=True
+        )
+        for unit in units:
+            programme.enrolments.create(unit=unit)
+    with django_assert_max_num_queries(6):
+        body = client.get("/api/v1/programmes?limit=100").json()
+    assert body["count"] == 10 and all(item["stage"] for item in body["items"])
