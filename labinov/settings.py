@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "labinov.accounts",
     "labinov.regions",
     "labinov.lab",
+    "labinov.innovations",
     "labinov.demo",
 ]
 
