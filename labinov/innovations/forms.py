@@ -74,7 +74,7 @@ class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     file = forms.FileField(label=_("File or photo"), required=False)
-    link = forms.URLField(label=_("Link"), required=False)
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
 
 
 class MeasureForm(forms.Form):

@@ -43,11 +43,12 @@ from labinov.lab.selectors import problems_visible_to
 from labinov.lab.stages import STAGES, gate_requirements, get_stage
 
 
-def _apply(form, fn, **kwargs):
+def _apply(bound, fn, /, **kwargs):
+    """Run an action; a refusal becomes a message on the bound form."""
     try:
         return fn(**kwargs)
     except ActionError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        bound.add_error(exc.field if exc.field in bound.fields else None, exc.message)
     return None
 
 
