@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.core.files.base import ContentFile
@@ -24,12 +25,18 @@ DESIGN = dict.fromkeys(
     ),
     SECTION,
 )
-# A 1x1 PNG.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5e2"
-    "6f0f0000000049454e44ae426082"
-)
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), "#2f6f9f").save(out, "PNG")
+    return out.getvalue()
+
+
+#: A small real PNG, for photos and evidence.
+PNG = _png()
 
 
 @pytest.fixture

@@ -233,6 +233,10 @@ def test_bad_input_gets_a_message_and_changes_nothing(people, innovation):
             acting_user=user, innovation=innovation, image=ContentFile(b"x", name="virus.exe")
         )
     assert exc.value.field == "image"
+    with pytest.raises(ActionError, match="tidak dapat dibaca|cannot be read|can be read"):
+        actions.add_photo(
+            acting_user=user, innovation=innovation, image=ContentFile(b"x", name="palsu.png")
+        )
     assert not innovation.milestones.exists()
     assert not innovation.service_measures.exists()
     assert not innovation.photos.exists()

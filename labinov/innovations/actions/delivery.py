@@ -211,12 +211,28 @@ def resolve_risk(*, acting_user, risk: Risk) -> Risk:
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
+def _is_image(upload) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as img:
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
 @transaction.atomic
 def add_photo(*, acting_user, innovation: Innovation, image, caption: str = "") -> Photo:
     ensure_works_on(acting_user, innovation)
     ensure_not_finished(innovation)
     if not image or not str(getattr(image, "name", "")).lower().endswith(PHOTO_SUFFIXES):
         raise ActionError(_("Choose a photo (JPEG, PNG or WebP)."), field="image")
+    if not _is_image(image):
+        raise ActionError(_("The file is not a photo that can be read."), field="image")
     photo = Photo.objects.create(innovation=innovation, image=image, caption=(caption or "")[:250])
     _event(acting_user, "innovations.photo.added", photo, innovation)
     return photo
