@@ -233,7 +233,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(people, innovation):
             acting_user=user, innovation=innovation, image=ContentFile(b"x", name="virus.exe")
         )
     assert exc.value.field == "image"
-    with pytest.raises(ActionError, match="tidak dapat dibaca|cannot be read|can be read"):
+    with pytest.raises(ActionError, match="dibaca"):
         actions.add_photo(
             acting_user=user, innovation=innovation, image=ContentFile(b"x", name="palsu.png")
         )
