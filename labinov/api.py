@@ -4,8 +4,8 @@ from ninja import NinjaAPI
 
 from labinov.accounts.api import router as accounts_router
 from labinov.core.api import router as core_router
-from labinov.innovations.api import router as innovations_router
 from labinov.core.api_support import Caller, install_error_handlers
+from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
 from labinov.regions.api import router as regions_router
 
