@@ -10,3 +10,7 @@ class InnovationsConfig(AppConfig):
         from labinov.innovations import requirements
 
         requirements.register()
+
+
+#: The main menu's entry for innovations (translated in this app's catalogue).
+NAV_LABEL = _("Innovations")

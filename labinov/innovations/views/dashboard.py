@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from labinov.accounts.access import get_access
 from labinov.core.errors import NotAllowed
 from labinov.innovations.dashboard import bar_chart, portfolio
+from labinov.innovations.models import Expo
 from labinov.innovations.selectors import filter_innovations, innovations_visible_to
 from labinov.lab.selectors import programmes_visible_to
 from labinov.regions.selectors import regions_visible_to
@@ -33,6 +34,7 @@ def dashboard(request):
         programme = get_object_or_404(programmes, pk=chosen)
         qs = qs.filter(enrolment__programme=programme)
     data = portfolio(qs)
+    expos = Expo.objects.filter(programme__in=[programme] if programme else programmes)
     base = f"wilayah={region.code}" + (f"&program={programme.pk}" if programme else "")
     return render(
         request,
@@ -42,6 +44,8 @@ def dashboard(request):
             "programme": programme,
             "programmes": programmes,
             "data": data,
+            "expos": expos,
+            "manages": access.manages_region(region.pk),
             "base": base,
             "stage_chart": bar_chart(
                 [
