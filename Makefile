@@ -36,7 +36,7 @@ format: $(STAMP)
 # then translate the new entries in labinov/<app>/locale/id/LC_MESSAGES/django.po.
 messages: $(STAMP)
 	for app in labinov/*/; do \
-	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../$(BIN)/django-admin makemessages -l id --no-obsolete >/dev/null); fi; \
+	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../$(BIN)/django-admin makemessages -l id --no-obsolete >/dev/null) || exit 1; fi; \
 	done
 	$(BIN)/labinov compilemessages --ignore=.venv >/dev/null
 

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.test import Client
 
@@ -77,3 +79,15 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    """Environment for running `labinov` in a subprocess on a throwaway SQLite database,
+    whatever database the suite itself runs on."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "LABINOV_DATA_DIR": str(tmp_path / "data"),
+        "SECRET_KEY": "cli-test-" + "x" * 40,
+    }

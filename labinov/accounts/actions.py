@@ -159,6 +159,36 @@ def invite_person(
     return user
 
 
+PROFILE_FIELDS = ("first_name", "last_name", "email", "position")
+
+
+@transaction.atomic
+def update_profile(*, acting_user, user: User, **changes) -> User:
+    """A person changes their own name, e-mail address or position."""
+    if acting_user.pk != user.pk and not get_access(acting_user).is_platform_admin:
+        raise NotAllowed(_("Only the person themselves may change their profile."))
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ActionError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(unknown)})
+    email = (changes.get("email") or "").strip()
+    if "email" in changes:
+        if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise ActionError(_("An account with this e-mail address exists."), field="email")
+        changes["email"] = email or None
+    changed = {f: [getattr(user, f), v] for f, v in changes.items() if getattr(user, f) != v}
+    if changed:
+        for field, (_old, new) in changed.items():
+            setattr(user, field, new)
+        user.save(update_fields=list(changed))
+        record_event(
+            acting_user=acting_user,
+            action="person.updated",
+            obj=user,
+            details={"changed": sorted(changed)},
+        )
+    return user
+
+
 @transaction.atomic
 def change_password(*, acting_user, user: User, new_password: str, via: str = "change") -> None:
     if acting_user.pk != user.pk and not get_access(acting_user).is_platform_admin:

@@ -1,11 +1,17 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import field_validator
 
 from labinov.accounts import actions
 from labinov.accounts.access import get_access
+from labinov.accounts.models import Role, RoleAssignment
 from labinov.accounts.selectors import role_assignments_visible_to, roles_of, tokens_of
-from labinov.core.api_support import require_login
+from labinov.core.api_support import Pagination, require_login
+from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["accounts"])
 
@@ -56,6 +62,7 @@ def me(request):
 
 
 class PersonRoleOut(RoleOut):
+    id: int
     username: str
     name: str
 
@@ -69,7 +76,7 @@ class PersonRoleOut(RoleOut):
 
 
 @router.get("/people", response=list[PersonRoleOut], summary="People and their roles")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_people(request, region: str | None = None, unit: int | None = None):
     """The roles held in the regions and units you may read (not public)."""
     user = require_login(request)
@@ -79,6 +86,59 @@ def list_people(request, region: str | None = None, unit: int | None = None):
     if unit:
         qs = qs.filter(unit_id=unit)
     return qs
+
+
+class InviteIn(Schema):
+    email: str
+    first_name: str
+    last_name: str = ""
+    position: str = ""
+    role: Role
+    unit_id: int | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        try:
+            validate_email(value)
+        except DjangoValidationError as exc:
+            raise ValueError(_("Enter a valid e-mail address.")) from exc
+        return value.strip()
+
+
+@router.post(
+    "/regions/{code}/people", response={201: PersonRoleOut}, summary="Give a person a role"
+)
+def invite_person(request, code: str, payload: InviteIn):
+    """Gives the role; a person without an account gets one and an e-mail to set a password."""
+    user = require_login(request)
+    region = get_object_or_404(regions_visible_to(user), code=code)
+    unit = None
+    if payload.unit_id is not None:
+        unit = get_object_or_404(units_visible_to(user, region=region), pk=payload.unit_id)
+    person = actions.invite_person(
+        acting_user=user,
+        email=payload.email,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        position=payload.position,
+        role=payload.role,
+        region=region,
+        unit=unit,
+        request=request,
+    )
+    assignment = RoleAssignment.objects.select_related("user", "region", "unit").get(
+        user=person, role=payload.role, region=region, unit=unit
+    )
+    return Status(201, assignment)
+
+
+@router.post("/people/{assignment_id}/revoke", response={204: None}, summary="Take a role away")
+def revoke_role(request, assignment_id: int):
+    user = require_login(request)
+    assignment = get_object_or_404(role_assignments_visible_to(user), pk=assignment_id)
+    actions.revoke_role(acting_user=user, assignment=assignment)
+    return Status(204, None)
 
 
 class TokenOut(Schema):
@@ -111,7 +171,7 @@ class NewTokenOut(TokenOut):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tokens(request):
     return tokens_of(require_login(request))
 

@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.profile, name="profile"),
+    path("ubah/", views.profile_edit, name="profile_edit"),
     path("token/", views.token_create, name="token_create"),
     path("token/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
     path("kata-sandi/", views.PasswordChangeView.as_view(), name="password_change"),

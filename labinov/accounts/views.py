@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts import actions
-from labinov.accounts.forms import TokenForm
+from labinov.accounts.forms import ProfileForm, TokenForm
 from labinov.accounts.selectors import roles_of, tokens_of
 from labinov.core.errors import ActionError
 
@@ -41,6 +41,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         )
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return redirect(self.success_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    user = request.user
+    initial = {f: getattr(user, f) or "" for f in actions.PROFILE_FIELDS}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_profile(acting_user=user, user=user, **form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
 
 
 @login_required
@@ -79,11 +96,14 @@ def token_create(request):
 def token_revoke(request, pk):
     token = get_object_or_404(tokens_of(request.user), pk=pk)
     actions.revoke_api_token(acting_user=request.user, token=token)
-    messages.success(request, _("The token was revoked."))
+    done = _("The token was revoked.")
     if request.htmx:
+        # Said in the swapped list itself: a queued message would only appear on the
+        # next page the person opens, out of place.
         return render(
             request,
             "accounts/_tokens.html",
-            {"tokens": tokens_of(request.user), "form": TokenForm()},
+            {"tokens": tokens_of(request.user), "form": TokenForm(), "status": done},
         )
+    messages.success(request, done)
     return redirect("accounts:profile")

@@ -1,11 +1,14 @@
+import logging
+
 from django.db import connection
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from labinov.core.api_support import ApiError, require_login
+from labinov.core.api_support import ApiError, Pagination, require_login
 from labinov.regions.selectors import audit_events_visible_to
 
+logger = logging.getLogger(__name__)
 router = Router(tags=["core"])
 
 
@@ -21,6 +24,7 @@ def health(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:
+        logger.warning("health check: the database cannot be reached: %r", exc)
         raise ApiError(503, _("The database cannot be reached."), "database_unreachable") from exc
     return {"status": "ok", "database": connection.vendor}
 
@@ -57,7 +61,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/audit-events", response=list[AuditEventOut], summary="The audit trail you may read")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit_events(request, region: str | None = None, action: str | None = None):
     user = require_login(request)
     qs = audit_events_visible_to(user)

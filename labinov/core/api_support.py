@@ -8,10 +8,13 @@ import logging
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
 from labinov.accounts.selectors import user_for_token
@@ -33,6 +36,20 @@ def error_body(message, code, errors=None) -> dict:
 
 def error_response(status, message, code, errors=None) -> JsonResponse:
     return JsonResponse(error_body(message, code, errors), status=status)
+
+
+#: The largest page a list answers, and the farthest it skips.
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
+
+
+class Pagination(LimitOffsetPagination):
+    """`limit` and `offset` of every list, bounded so that no number reaches the database
+    out of range (an unbounded offset overflows SQLite's integers)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class Caller(HttpBearer):
@@ -92,6 +109,19 @@ def install_error_handlers(api) -> None:
         message = _("The request is not valid: %(errors)s") % {
             "errors": "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         }
+        return error_response(422, message, "invalid", errors)
+
+    @api.exception_handler(ModelValidationError)
+    def _model_validation(request, exc):
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": "" if field == "__all__" else field, "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "", "message": str(m)} for m in exc.messages]
+        message = "; ".join(e["message"] for e in errors)
         return error_response(422, message, "invalid", errors)
 
     @api.exception_handler(ActionError)

@@ -16,6 +16,9 @@ def navigation(request):
         (reverse("lab:list"), LAB_NAV_LABEL),
         (reverse("innovations:list"), INNOVATIONS_NAV_LABEL),
     ]
+    if access.unit_ids():
+        # A unit head or team member starts from their own unit.
+        items.append((reverse("regions:unit", kwargs={"pk": min(access.unit_ids())}), _("My unit")))
     if access.is_authenticated:
         items.append((reverse("regions:audit"), _("Audit trail")))
         items.append((reverse("accounts:profile"), _("My account")))

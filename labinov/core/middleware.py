@@ -1,9 +1,11 @@
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from labinov.core.api_support import error_body
 
 API_PREFIX = "/api/"
+NUL_MESSAGE = _("The request contains a NUL character (%00), which no text may hold.")
+
 _MESSAGES = {
     400: (_("The request is not valid."), "invalid"),
     403: (_("You are not allowed to do this."), "forbidden"),
@@ -32,3 +34,26 @@ class ApiErrorShapeMiddleware:
                 new["Allow"] = response["Allow"]
             return new
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """No text may hold a NUL character: PostgreSQL refuses it, so it would fail deep in
+    a query. Refuse it at the door with a message instead, for pages and the API alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or any(
+                "\x00" in key or "\x00" in value
+                for key, values in request.GET.lists()
+                for value in values
+            )
+            or (request.content_type == "application/json" and b"\\u0000" in request.body)
+        ):
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse(error_body(NUL_MESSAGE, "invalid"), status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE)
+        return self.get_response(request)

@@ -7,7 +7,7 @@ by the region's coordinators, leaders, coaches and assessors and by the unit's o
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from labinov.accounts.access import get_access
@@ -141,6 +141,8 @@ def board(programme: LabProgramme, *, today: datetime.date | None = None) -> lis
                 )
             ),
             readiness_done=Exists(ReadinessAssessment.objects.filter(enrolment=OuterRef("pk"))),
+            readiness_score=F("readiness__score"),
+            readiness_max=F("readiness__max_score"),
             problem_count=Count("problems", distinct=True),
             scored_count=Count(
                 "problems", filter=Q(problems__usg_scores__isnull=False), distinct=True

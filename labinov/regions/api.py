@@ -1,10 +1,10 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from labinov.core.api_support import require_login
+from labinov.core.api_support import Pagination, require_login
 from labinov.regions import actions
-from labinov.regions.models import Unit
+from labinov.regions.models import Region, Unit
 from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["regions"])
@@ -16,6 +16,13 @@ class RegionOut(Schema):
     kind: str
     province: str
     unit_count: int
+
+
+class RegionIn(Schema):
+    code: str
+    name: str
+    kind: Region.Kind
+    province: str = ""
 
 
 class UnitOut(Schema):
@@ -47,7 +54,7 @@ class UnitPatch(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], auth=None, summary="Regions")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_regions(request, province: str | None = None):
     qs = regions_visible_to(request.user)
     if province:
@@ -60,8 +67,16 @@ def get_region(request, code: str):
     return get_object_or_404(regions_visible_to(request.user), code=code)
 
 
+@router.post("/regions", response={201: RegionOut}, summary="Add a region")
+def create_region(request, payload: RegionIn):
+    """Platform administrators only."""
+    region = actions.create_region(acting_user=require_login(request), **payload.dict())
+    region.unit_count = 0
+    return Status(201, region)
+
+
 @router.get("/units", response=list[UnitOut], summary="Units of the regions")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request, region: str | None = None, kind: Unit.Kind | None = None):
     qs = units_visible_to(request.auth)
     if region:

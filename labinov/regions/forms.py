@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.models import Role
-from labinov.regions.models import Unit
+from labinov.regions.models import Region, Unit
+
+
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "kind", "province"]
 
 
 class UnitForm(forms.ModelForm):

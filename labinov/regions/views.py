@@ -3,14 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts import actions as account_actions
 from labinov.accounts.access import get_access
 from labinov.accounts.selectors import role_assignments_visible_to
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.regions import actions
-from labinov.regions.forms import InviteForm, UnitForm
+from labinov.regions.forms import InviteForm, RegionForm, UnitForm
 from labinov.regions.models import Unit
 from labinov.regions.selectors import (
     audit_events_visible_to,
@@ -24,6 +24,25 @@ def region_list(request):
     return render(
         request, "regions/region_list.html", {"regions": regions_visible_to(request.user)}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_create(request):
+    if not get_access(request.user).is_platform_admin:
+        raise NotAllowed(_("Only a platform administrator may add a region."))
+    form = RegionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = actions.create_region(acting_user=request.user, **form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(
+                request, _("%(region)s was added. Now give it a coordinator.") % {"region": region}
+            )
+            return redirect("regions:people", code=region.code)
+    return render(request, "regions/region_form.html", {"form": form})
 
 
 def region_detail(request, code):
@@ -105,8 +124,30 @@ def region_people(request, code):
         raise NotAllowed(_("Only the region's coordinator may give roles in this region."))
     people = role_assignments_visible_to(request.user).filter(region=region)
     return render(
-        request, "regions/people.html", {"region": region, "people": people, "form": form}
+        request,
+        "regions/people.html",
+        {"region": region, "people": people, "form": form, "manages": form is not None},
     )
+
+
+@login_required
+@require_POST
+def revoke_role(request, code, pk):
+    region = get_object_or_404(regions_visible_to(request.user), code=code)
+    assignment = get_object_or_404(
+        role_assignments_visible_to(request.user).filter(region=region), pk=pk
+    )
+    try:
+        account_actions.revoke_role(acting_user=request.user, assignment=assignment)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(person)s no longer holds the role %(role)s.")
+            % {"person": assignment.user, "role": assignment.get_role_display()},
+        )
+    return redirect("regions:people", code=region.code)
 
 
 @login_required

@@ -57,3 +57,25 @@ def test_reset_a_forgotten_password_by_email(client, people, mailoutbox):
     assert AuditEvent.objects.filter(
         action="person.password_changed", details__via="reset"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_a_person_changes_their_profile(client_for, people):
+    user = people["coach"]
+    response = client_for(user).post(
+        "/akun/ubah/", {"first_name": "Dewi", "last_name": "Lestari", "email": "dewi@uji.invalid"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.first_name, user.email) == ("Dewi", "dewi@uji.invalid")
+    assert AuditEvent.objects.filter(action="person.updated", actor=user).exists()
+
+
+@pytest.mark.django_db
+def test_an_email_of_another_account_is_refused(client_for, people):
+    user = people["coach"]
+    taken = people["leader"].email
+    response = client_for(user).post("/akun/ubah/", {"first_name": "X", "email": taken})
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.email != taken and user.first_name != "X"

@@ -5,13 +5,19 @@ from playwright.sync_api import expect
 
 from labinov.lab import readiness
 from labinov.lab.models import Enrolment, LabProgramme
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
 
 
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_programme_walked_by_every_role(page, login, people, region, unit):
+    def as_person(role):
+        page.context.clear_cookies()
+        login(page, people[role].username, PASSWORD)
+
     # The coordinator creates the programme and enrols all units of the region.
-    login(people["coordinator"])
+    as_person("coordinator")
     page.goto("/lab/")
     page.get_by_role("button", name="Buat program").click()
     page.fill("#id_title", "Laboratorium Inovasi Uji Peramban")
@@ -31,7 +37,7 @@ def test_a_programme_walked_by_every_role(page, login, people, region, unit):
     workspace = f"/lab/unit/{enrolment.pk}/"
 
     # The unit head signs the pact and forms the team with its decree.
-    login(people["unit_head"])
+    as_person("unit_head")
     page.goto(f"/lab/{programme.pk}/")
     page.get_by_role("link", name=unit.name).click()
     page.fill("#id_signer_name", "dr. Sri Uji")
@@ -50,7 +56,7 @@ def test_a_programme_walked_by_every_role(page, login, people, region, unit):
     expect(page.locator(".messages")).to_contain_text("SK Tim sudah dicatat")
 
     # The coach tries the gate: refused, the missing self-assessment is named.
-    login(people["coach"])
+    as_person("coach")
     page.goto(workspace)
     page.fill("#id_reason", "Cek kelengkapan drum-up")
     page.get_by_role("button", name="Catat keputusan").click()
@@ -59,7 +65,7 @@ def test_a_programme_walked_by_every_role(page, login, people, region, unit):
     expect(page.locator("#current-stage")).to_have_text("Drum-up")
 
     # A team member fills in the self-assessment, lists a problem and scores it.
-    login(people["team_member"])
+    as_person("team_member")
     page.goto(workspace)
     page.get_by_role("link", name="Isi penilaian mandiri").click()
     for question in readiness.questionnaire()["questions"]:
@@ -85,7 +91,7 @@ def test_a_programme_walked_by_every_role(page, login, people, region, unit):
     expect(page.locator("#usg-result")).to_contain_text("Peringkat 1")
 
     # The coach passes the drum-up gate.
-    login(people["coach"])
+    as_person("coach")
     page.goto(workspace)
     page.fill("#id_reason", "Pakta, tim, SK dan kesiapan lengkap")
     page.get_by_role("button", name="Catat keputusan").click()
@@ -93,7 +99,7 @@ def test_a_programme_walked_by_every_role(page, login, people, region, unit):
     expect(page.locator("#current-stage")).to_have_text("Diagnose")
 
     # The leader sees the result for the whole region.
-    login(people["leader"])
+    as_person("leader")
     page.goto(f"/lab/{programme.pk}/")
     page.get_by_role("link", name="Ringkasan daerah").click()
     diagnose_row = page.locator("tr", has=page.locator("th", has_text="Diagnose"))

@@ -24,6 +24,7 @@ def test_openapi_lists_the_endpoints(client):
         ("get", "/api/v1/units?limit=abc", 422, "invalid"),
         ("get", "/api/v1/units/999999", 404, "not_found"),
         ("get", "/api/v1/me", 401, "not_authenticated"),
+        ("get", "/api/v1/units?region=a%00b", 400, "invalid"),
     ],
 )
 def test_every_error_has_one_shape(client, method, path, status, code):

@@ -29,3 +29,4 @@ def test_navigation_follows_the_role(client_for, people):
     assert "Administrasi" in admin
     head = client_for(people["unit_head"]).get("/").content.decode()
     assert "Administrasi" not in head and "Akun saya" in head
+    assert f'href="/wilayah/unit/{people["unit_head"].role_assignments.get().unit_id}/"' in head

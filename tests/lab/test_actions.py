@@ -395,3 +395,55 @@ def test_an_incomplete_readiness_assessment_is_refused(people, enrolment):
 
 def test_system_actor_is_a_platform_admin():
     assert SYSTEM.is_superuser
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), _matrix({"platform_admin", "coordinator"}))
+def test_who_may_change_a_programme_and_its_coaches(people, programme, role, allowed):
+    done = _attempt(
+        lambda: actions.update_programme(
+            acting_user=people[role], programme=programme, is_public=True
+        )
+    )
+    assert done == allowed
+    programme.refresh_from_db()
+    assert programme.is_public == allowed
+    done = _attempt(
+        lambda: actions.set_coaches(
+            acting_user=people[role], programme=programme, coaches=[people["coach"]]
+        )
+    )
+    assert done == allowed
+    assert programme.coaches.exists() == allowed
+
+
+@pytest.mark.django_db
+def test_only_coaches_of_the_region_may_coach_the_programme(people, programme):
+    with pytest.raises(ActionError) as exc:
+        actions.set_coaches(
+            acting_user=people["coordinator"], programme=programme, coaches=[people["leader"]]
+        )
+    assert exc.value.field == "coaches"
+    assert not programme.coaches.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), _matrix({"platform_admin", "coordinator"}))
+def test_who_may_invite_a_unit_head(people, enrolment, role, allowed):
+    from labinov.accounts.models import RoleAssignment
+
+    done = _attempt(
+        lambda: actions.invite_unit_head(
+            acting_user=people[role],
+            enrolment=enrolment,
+            email="baru@uji.invalid",
+            first_name="Baru",
+        )
+    )
+    assert done == allowed
+    assert (
+        RoleAssignment.objects.filter(
+            user__email="baru@uji.invalid", role="unit_head", unit=enrolment.unit
+        ).exists()
+        == allowed
+    )

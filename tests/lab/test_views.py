@@ -297,3 +297,40 @@ def test_the_menu_leads_to_the_laboratory_and_the_region_page_links_it(client, r
     html = client.get(f"/wilayah/{region.code}/").content.decode()
     assert ">Laboratorium<" in html
     assert f"/lab/?wilayah={region.code}" in html
+
+
+@pytest.mark.django_db
+def test_a_coordinator_invites_the_head_of_an_enrolled_unit(
+    client_for, people, programme, enrolment, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(people["coordinator"]).post(
+            f"/lab/{programme.pk}/undang/",
+            {"enrolment": enrolment.pk, "first_name": "Sri", "email": "sri@uji.invalid"},
+            follow=True,
+        )
+    assert "sri@uji.invalid" in response.content.decode()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["sri@uji.invalid"]
+    assert AuditEvent.objects.filter(action="role.assigned", unit=enrolment.unit).exists()
+
+
+@pytest.mark.django_db
+def test_the_readiness_form_scores_and_the_board_shows_it(client_for, people, programme, enrolment):
+    from labinov.lab import readiness
+
+    answers = {q["key"]: 2 for q in readiness.questionnaire()["questions"]}
+    response = client_for(people["team_member"]).post(
+        f"/lab/unit/{enrolment.pk}/kesiapan/", answers
+    )
+    assert response.status_code == 302
+    html = client_for(people["coach"]).get(f"/lab/{programme.pk}/papan/").content.decode()
+    assert "16/32" in html
+
+
+@pytest.mark.django_db
+def test_an_incomplete_readiness_form_gets_a_message(client_for, people, enrolment):
+    response = client_for(people["team_member"]).post(
+        f"/lab/unit/{enrolment.pk}/kesiapan/", {"sdm": 2}
+    )
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    assert not AuditEvent.objects.filter(action="lab.readiness.submitted").exists()

@@ -113,3 +113,32 @@ def test_a_session_write_needs_the_csrf_token(people, unit):
     )
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
+
+
+@pytest.mark.django_db
+def test_regions_are_added_by_platform_administrators_only(client, people):
+    data = {"code": "99.55", "name": "Kabupaten API", "kind": "kabupaten"}
+    refused = client.post(
+        "/api/v1/regions", data, content_type="application/json", **bearer(people["coordinator"])
+    )
+    assert refused.status_code == 403
+    created = client.post(
+        "/api/v1/regions", data, content_type="application/json", **bearer(people["platform_admin"])
+    )
+    assert created.status_code == 201 and created.json()["code"] == "99.55"
+    again = client.post(
+        "/api/v1/regions", data, content_type="application/json", **bearer(people["platform_admin"])
+    )
+    assert again.status_code == 400 and again.json()["errors"][0]["field"] == "code"
+
+
+@pytest.mark.django_db
+def test_a_malformed_region_code_is_refused_with_the_field_named(client, people):
+    response = client.post(
+        "/api/v1/regions",
+        {"code": "3303", "name": "Salah", "kind": "kabupaten"},
+        content_type="application/json",
+        **bearer(people["platform_admin"]),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "code"

@@ -183,3 +183,27 @@ def test_who_reads_the_audit_trail(
     html = client_for(people[role]).get("/wilayah/jejak-audit/").content.decode()
     assert ("Dinas Lain Uji" in html) is sees_region_event
     assert ("Dinas Kesehatan Uji" in html) is sees_unit_event
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), [("platform_admin", True), ("coordinator", False)])
+def test_only_a_platform_administrator_adds_a_region(client_for, people, role, allowed):
+    from labinov.regions.models import Region
+
+    data = {"code": "99.77", "name": "Kota Uji Baru", "kind": "kota", "province": "Uji"}
+    response = client_for(people[role]).post("/wilayah/tambah/", data)
+    assert Region.objects.filter(code="99.77").exists() is allowed
+    assert response.status_code == (302 if allowed else 403)
+    if allowed:
+        assert AuditEvent.objects.filter(action="region.created", region__code="99.77").exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_region_code_is_refused(client_for, people):
+    from labinov.regions.models import Region
+
+    response = client_for(people["platform_admin"]).post(
+        "/wilayah/tambah/", {"code": "3303", "name": "Salah", "kind": "kabupaten"}
+    )
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    assert not Region.objects.filter(name="Salah").exists()

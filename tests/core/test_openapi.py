@@ -1,0 +1,46 @@
+"""Property-based checks of the whole API against its own OpenAPI description: no input,
+however odd, makes a server error, and every answer matches the schema it documents."""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+from labinov.accounts.actions import create_api_token
+from labinov.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Calls go straight to the WSGI app, not through Django's test client, so Django would
+    close the test's database connection after each request; keep it, as the client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(people):
+    _token, raw = create_api_token(acting_user=people["coordinator"], name="schemathesis")
+    return raw
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_own_promises(case, token, unit):
+    case.call_and_validate(
+        # The WSGI test client does not unpack gzip, which GZipMiddleware would send.
+        headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
+        checks=[not_a_server_error, content_type_conformance, response_schema_conformance],
+    )
