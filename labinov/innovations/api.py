@@ -1,11 +1,13 @@
 """The innovations API: the innovations a caller may see, and one innovation."""
 
 import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Path, Query, Router, Schema
+from ninja.pagination import paginate
 
+from labinov.core.api_support import Pagination
 from labinov.innovations.selectors import (
     filter_innovations,
     innovations_visible_to,
@@ -91,17 +93,18 @@ class InnovationDetailOut(InnovationOut):
         return obj.expected_results if obj._reads_work else None
 
 
-STAGE_FILTER = ("design", "deliver", "display", "documentation")
+#: Ids are bounded so that no number reaches the database out of range.
+MAX_ID = 2**63 - 1
 
 
 @router.get("/innovations", response=list[InnovationOut], summary="Innovations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_innovations(
     request,
-    region: str | None = None,
-    unit: int | None = None,
-    programme: int | None = None,
-    stage: str | None = None,
+    region: str | None = Query(None, max_length=20),
+    unit: int | None = Query(None, ge=1, le=MAX_ID),
+    programme: int | None = Query(None, ge=1, le=MAX_ID),
+    stage: Literal["design", "deliver", "display", "documentation"] | None = None,
 ):
     """Innovations the caller may see: anonymous callers see the published ones only.
 
@@ -118,7 +121,7 @@ def list_innovations(
 
 
 @router.get("/innovations/{innovation_id}", response=InnovationDetailOut, summary="One innovation")
-def get_innovation(request, innovation_id: int):
+def get_innovation(request, innovation_id: int = Path(..., ge=1, le=MAX_ID)):
     """The public fields of a published innovation; its whole record for the region's people."""
     innovation = get_object_or_404(innovations_visible_to(request.auth), pk=innovation_id)
     innovation._reads_work = reads_work(request.auth, innovation)

@@ -87,3 +87,13 @@ def test_detail_shows_the_working_record_only_to_the_region(client, client_for, 
 def test_an_unknown_innovation_answers_the_one_error_shape(client):
     body = client.get("/api/v1/innovations/999999").json()
     assert set(body) == {"message", "code", "errors"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["stage=drum_up", "unit=0", "programme=99999999999999999999", "limit=0"]
+)
+def test_bad_filters_answer_the_one_error_shape(client, query):
+    response = client.get(f"/api/v1/innovations?{query}")
+    assert response.status_code == 422
+    assert set(response.json()) == {"message", "code", "errors"}
