@@ -33,17 +33,13 @@ def innovations_visible_to(user) -> QuerySet[Innovation]:
     )
 
 
-def published_innovations() -> QuerySet[Innovation]:
-    return _base().filter(published_at__isnull=False)
-
-
 def reads_work(user, innovation: Innovation) -> bool:
     """May this person read the whole record (design, plan, delivery), not only the summary?"""
     access = get_access(user)
     return access.reads_unit(innovation.enrolment.unit)
 
 
-def filter_innovations(qs, *, region=None, unit=None, programme=None, stage=None, extra=None):
+def filter_innovations(qs, *, region=None, unit=None, programme=None, stage=None):
     """Filters shared by the list page, the API and the dashboard's links."""
     if region:
         qs = qs.filter(enrolment__programme__region__code=region)
@@ -84,14 +80,6 @@ def days_in_stages(innovation: Innovation, *, now: datetime.datetime | None = No
 
 #: An innovation is stuck when it has stayed in one stage longer than this.
 STUCK_AFTER_DAYS = 60
-
-
-def is_stuck(innovation: Innovation, *, now=None) -> bool:
-    now = now or timezone.now()
-    return (
-        innovation.documented_at is None
-        and (now - innovation.stage_entered_at).days > STUCK_AFTER_DAYS
-    )
 
 
 def expo_ranking(expo) -> list[dict]:
