@@ -10,7 +10,7 @@ from labinov.core.models import AuditEvent
 from labinov.innovations import actions
 from labinov.innovations.models import Innovation, Milestone
 from labinov.lab.models import Enrolment, GateDecision
-from tests.innovations.conftest import DESIGN, SYSTEM, fill_design, take_through
+from tests.innovations.conftest import DESIGN, PNG, SYSTEM, fill_design, take_through
 
 ROLES = ["platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member"]
 WORKERS = {"platform_admin", "coordinator", "unit_head", "team_member"}
@@ -262,3 +262,47 @@ def test_who_may_comment_on_an_innovation(people, innovation, role, allowed):
 def test_an_outsider_may_not_comment(outsider, innovation):
     with pytest.raises(NotAllowed):
         actions.add_monitoring_comment(acting_user=outsider, innovation=innovation, text="x")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), _matrix(WORKERS))
+def test_who_may_record_delivery(people, innovation, role, allowed):
+    fill_design(innovation)
+    user = people[role]
+    milestone = innovation.milestones.get()
+    attempts = [
+        lambda: actions.record_progress(
+            acting_user=user, milestone=milestone, progress=50, link="https://contoh.id/bukti"
+        ),
+        lambda: actions.set_service_measure(
+            acting_user=user, innovation=innovation, measure="days", target=1, actual=2
+        ),
+        lambda: actions.add_risk(acting_user=user, innovation=innovation, description="Sinyal"),
+        lambda: actions.add_photo(
+            acting_user=user, innovation=innovation, image=ContentFile(PNG, name="a.png")
+        ),
+    ]
+    assert [_attempt(a) for a in attempts] == [allowed] * 4
+    milestone.refresh_from_db()
+    assert milestone.progress == (50 if allowed else 0)
+    assert innovation.risks.exists() == allowed
+    assert innovation.photos.exists() == allowed
+
+
+@pytest.mark.django_db
+def test_days_in_each_stage_come_from_the_gate_decisions(people, innovation):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from labinov.innovations.selectors import days_in_stages
+
+    start = timezone.now() - dt.timedelta(days=30)
+    Innovation.objects.filter(pk=innovation.pk).update(created_at=start)
+    innovation.refresh_from_db()
+    take_through(innovation, "design", decider=people["coach"])
+    GateDecision.objects.filter(innovation_link__innovation=innovation).update(
+        decided_at=start + dt.timedelta(days=10)
+    )
+    spent = days_in_stages(innovation, now=start + dt.timedelta(days=25))
+    assert spent == {"design": 10, "deliver": 15}
