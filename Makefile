@@ -21,8 +21,10 @@ run: $(STAMP)
 	$(BIN)/labinov demo --if-empty
 	$(BIN)/labinov serve --host $(HOST) --port $(PORT)
 
+# pytest exits 5 when it collected no test: a failure too, said in words.
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "no tests collected: that is a failure"; fi; exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

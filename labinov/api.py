@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from labinov.accounts.api import router as accounts_router
 from labinov.core.api import router as core_router
 from labinov.core.api_support import Caller, install_error_handlers
+from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
 from labinov.regions.api import router as regions_router
 
@@ -25,3 +26,4 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", lab_router)
+api.add_router("/", innovations_router)

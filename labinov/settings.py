@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "labinov.accounts",
     "labinov.regions",
     "labinov.lab",
+    "labinov.innovations",
     "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.access import get_access
+from labinov.innovations.apps import NAV_LABEL as INNOVATIONS_NAV_LABEL
 from labinov.lab.apps import NAV_LABEL as LAB_NAV_LABEL
 
 
@@ -13,6 +14,7 @@ def navigation(request):
         (reverse("core:home"), _("Home")),
         (reverse("regions:list"), _("Regions")),
         (reverse("lab:list"), LAB_NAV_LABEL),
+        (reverse("innovations:list"), INNOVATIONS_NAV_LABEL),
     ]
     if access.unit_ids():
         # A unit head or team member starts from their own unit.

@@ -14,6 +14,7 @@ from django.db import transaction
 from labinov.accounts import actions as account_actions
 from labinov.accounts.models import Role, User
 from labinov.core.system import SystemActor
+from labinov.demo.innovations_demo import load_innovations_demo
 from labinov.demo.lab_demo import load_lab_demo
 from labinov.regions import actions as region_actions
 from labinov.regions.models import Region, Unit
@@ -126,5 +127,6 @@ def load_demo(*, stdout=None) -> Region:
         if account.role == Role.PLATFORM_ADMIN and not user.is_staff:
             # The Django admin needs is_staff; a demo administrator gets it.
             User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
-    load_lab_demo(system=system, region=region)
+    programme = load_lab_demo(system=system, region=region)
+    load_innovations_demo(system=system, programme=programme)
     return region

@@ -1,0 +1,42 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from labinov.accounts.access import get_access
+from labinov.accounts.models import Role
+from labinov.core.errors import ActionError, NotAllowed
+
+
+def actor(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def may_work_on(user, innovation) -> bool:
+    """The unit's head and team, the region's coordinator and a platform administrator."""
+    access = get_access(user)
+    unit = innovation.enrolment.unit
+    return (
+        access.is_platform_admin
+        or access.has_unit_role(unit.pk, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
+        or access.manages_region(unit.region_id)
+    )
+
+
+def ensure_works_on(user, innovation) -> None:
+    if not may_work_on(user, innovation):
+        raise NotAllowed(
+            _("Only the head and the innovation team of %(unit)s, or the coordinator, may do this.")
+            % {"unit": innovation.enrolment.unit}
+        )
+
+
+def ensure_not_finished(innovation) -> None:
+    if innovation.documented_at is not None:
+        raise ActionError(_("The innovation is documented: its record is closed."))
+
+
+def clean_or_refuse(obj, exclude=None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        raise ActionError(" ".join(errors), field=None if field == "__all__" else field) from exc

@@ -1,0 +1,115 @@
+"""The innovation expo: the coordinator sets it up, the jury scores, the best is chosen."""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from labinov.accounts.access import get_access
+from labinov.core.actions import record_event
+from labinov.core.errors import ActionError, NotAllowed
+from labinov.innovations.models import Expo, Innovation, JuryScore
+from labinov.innovations.scorecard import DEFAULT_VERSION, scorecard, total
+from labinov.lab.models import LabProgramme
+from labinov.lab.stages import stage_index
+
+
+def _ensure_manages(acting_user, programme) -> None:
+    if not get_access(acting_user).manages_region(programme.region_id):
+        raise NotAllowed(
+            _("Only the coordinator of %(region)s may run its expo.") % {"region": programme.region}
+        )
+
+
+@transaction.atomic
+def create_expo(
+    *,
+    acting_user,
+    programme: LabProgramme,
+    title: str,
+    held_on: datetime.date | None = None,
+    jurors=(),
+    scorecard_version: str = DEFAULT_VERSION,
+) -> Expo:
+    _ensure_manages(acting_user, programme)
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Give the expo a title."), field="title")
+    try:
+        scorecard(scorecard_version)
+    except KeyError:
+        raise ActionError(_("There is no such scorecard."), field="scorecard_version") from None
+    expo = Expo.objects.create(
+        programme=programme, title=title[:250], held_on=held_on, scorecard_version=scorecard_version
+    )
+    expo.jurors.set(jurors)
+    record_event(
+        acting_user=acting_user,
+        action="innovations.expo.created",
+        obj=expo,
+        region=programme.region,
+        details={"jurors": [u.pk for u in jurors], "scorecard": scorecard_version},
+    )
+    return expo
+
+
+def _ensure_entry(expo: Expo, innovation: Innovation) -> None:
+    if innovation.enrolment.programme_id != expo.programme_id:
+        raise ActionError(_("The innovation is not part of this programme."), field="innovation")
+    if innovation.stage_index < stage_index("display"):
+        raise ActionError(
+            _("Only innovations that reached display take part in the expo."), field="innovation"
+        )
+
+
+@transaction.atomic
+def score_innovation(*, acting_user, expo: Expo, innovation: Innovation, scores: dict) -> JuryScore:
+    if not expo.jurors.filter(pk=getattr(acting_user, "pk", None)).exists():
+        raise NotAllowed(_("Only the expo's jury may score."))
+    _ensure_entry(expo, innovation)
+    card = scorecard(expo.scorecard_version)
+    low, high = card["scale"]["min"], card["scale"]["max"]
+    clean = {}
+    for criterion in card["criteria"]:
+        key = criterion["key"]
+        try:
+            value = int(scores.get(key))
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not low <= value <= high:
+            raise ActionError(
+                _("Score %(c)s with a whole number from %(low)d to %(high)d.")
+                % {"c": criterion["label"], "low": low, "high": high},
+                field=key,
+            )
+        clean[key] = value
+    row, _created = JuryScore.objects.update_or_create(
+        expo=expo,
+        innovation=innovation,
+        juror=acting_user,
+        defaults={"scores": clean, "total": total(card, clean)},
+    )
+    record_event(
+        acting_user=acting_user,
+        action="innovations.expo.scored",
+        obj=row,
+        unit=innovation.enrolment.unit,
+        details={"expo": expo.pk, "innovation": innovation.pk, "scores": clean},
+    )
+    return row
+
+
+@transaction.atomic
+def choose_best(*, acting_user, expo: Expo, innovation: Innovation) -> Expo:
+    _ensure_manages(acting_user, expo.programme)
+    _ensure_entry(expo, innovation)
+    expo.best = innovation
+    expo.save(update_fields=["best"])
+    record_event(
+        acting_user=acting_user,
+        action="innovations.expo.best_chosen",
+        obj=expo,
+        region=expo.programme.region,
+        details={"innovation": innovation.pk},
+    )
+    return expo

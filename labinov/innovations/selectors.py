@@ -1,0 +1,113 @@
+"""Reads of innovations. Every view, endpoint and export goes through these.
+
+The public (and anyone outside the region) sees an innovation only once it is published,
+which happens when its display gate is passed. Before that, only the region's coordinators,
+leaders, coaches and assessors and the unit's own people see it.
+"""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from labinov.accounts.access import get_access
+from labinov.innovations.models import Innovation
+from labinov.lab.models import GateDecision
+
+
+def _base() -> QuerySet[Innovation]:
+    return Innovation.objects.select_related(
+        "enrolment__unit", "enrolment__programme__region", "idea__problem"
+    )
+
+
+def innovations_visible_to(user) -> QuerySet[Innovation]:
+    qs = _base()
+    access = get_access(user)
+    if access.is_platform_admin:
+        return qs
+    return qs.filter(
+        Q(published_at__isnull=False)
+        | Q(enrolment__programme__region_id__in=access.region_ids())
+        | Q(enrolment__unit_id__in=access.unit_ids())
+    )
+
+
+def reads_work(user, innovation: Innovation) -> bool:
+    """May this person read the whole record (design, plan, delivery), not only the summary?"""
+    access = get_access(user)
+    return access.reads_unit(innovation.enrolment.unit)
+
+
+def filter_innovations(qs, *, region=None, unit=None, programme=None, stage=None):
+    """Filters shared by the list page, the API and the dashboard's links."""
+    if region:
+        qs = qs.filter(enrolment__programme__region__code=region)
+    if unit:
+        qs = qs.filter(enrolment__unit_id=unit)
+    if programme:
+        qs = qs.filter(enrolment__programme_id=programme)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs
+
+
+def decisions_of(innovation: Innovation) -> QuerySet[GateDecision]:
+    return GateDecision.objects.filter(innovation_link__innovation=innovation).order_by(
+        "-decided_at", "-id"
+    )
+
+
+def days_in_stages(innovation: Innovation, *, now: datetime.datetime | None = None) -> dict:
+    """Days spent in each stage, from the approved gate decisions (and the creation date)."""
+    now = now or timezone.now()
+    approvals = list(
+        GateDecision.objects.filter(
+            innovation_link__innovation=innovation, decision=GateDecision.Decision.APPROVED
+        )
+        .order_by("decided_at", "id")
+        .values_list("from_stage", "decided_at")
+    )
+    spent = {}
+    entered = innovation.created_at
+    for from_stage, decided_at in approvals:
+        spent[from_stage] = spent.get(from_stage, 0) + max((decided_at - entered).days, 0)
+        entered = decided_at
+    if innovation.documented_at is None:
+        spent[innovation.stage] = spent.get(innovation.stage, 0) + max((now - entered).days, 0)
+    return spent
+
+
+#: An innovation is stuck when it has stayed in one stage longer than this.
+STUCK_AFTER_DAYS = 60
+
+
+def expo_ranking(expo) -> list[dict]:
+    """Innovations of an expo ranked by the average of their jurors' weighted totals."""
+    from labinov.innovations.models import JuryScore
+
+    rows: dict[int, dict] = {}
+    for s in JuryScore.objects.filter(expo=expo).select_related("innovation__enrolment__unit"):
+        row = rows.setdefault(s.innovation_id, {"innovation": s.innovation, "totals": []})
+        row["totals"].append(s.total)
+    ranked = []
+    for row in rows.values():
+        n = len(row["totals"])
+        ranked.append(
+            {
+                "innovation": row["innovation"],
+                "jurors": n,
+                "average": round(sum(row["totals"]) / n, 2),
+            }
+        )
+    ranked.sort(key=lambda r: (-r["average"], r["innovation"].name))
+    for rank, row in enumerate(ranked, start=1):
+        row["rank"] = rank
+    return ranked
+
+
+def expo_entries(expo) -> QuerySet[Innovation]:
+    """The programme's innovations that reached display."""
+    return _base().filter(
+        enrolment__programme=expo.programme, stage__in=("display", "documentation")
+    )
