@@ -1,6 +1,6 @@
 from django.urls import path
 
-from labinov.innovations.views import dashboard, documents, expo, pages
+from labinov.innovations.views import dashboard, documents, expo, files, pages
 
 app_name = "innovations"
 urlpatterns = [
@@ -25,4 +25,8 @@ urlpatterns = [
     path("<int:pk>/foto/", pages.photo_add, name="photo_add"),
     path("<int:pk>/komentar/", pages.comment_add, name="comment"),
     path("<int:pk>/gerbang/", pages.decide, name="decide"),
+    path("<int:pk>/berkas/anggaran/", files.budget_file, name="budget_file"),
+    path("<int:pk>/berkas/profil-bisnis/", files.business_profile, name="business_profile"),
+    path("<int:pk>/berkas/bukti/<int:evidence_pk>/", files.evidence_file, name="evidence_file"),
+    path("<int:pk>/foto/<int:photo_pk>/", files.photo, name="photo"),
 ]
