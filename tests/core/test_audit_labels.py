@@ -12,7 +12,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "labinov"
 
 def recorded_actions() -> set[str]:
     """Every audit action code the code base records."""
-    pattern = re.compile(r'action="([a-z_]+(?:\.[a-z_]+)+)"')
+    # action="app.thing.done", or a helper called as _event(acting_user, "app.thing.done", ...)
+    pattern = re.compile(r'(?:action=|_event\(\s*\w+,\s*)"([a-z_]+(?:\.[a-z_]+)+)"')
     return {m for p in PACKAGE.rglob("*.py") for m in pattern.findall(p.read_text())}
 
 

@@ -1,5 +1,7 @@
 """The only writers of the innovations app."""
 
+from django.utils.translation import gettext_lazy
+
 from labinov.innovations.actions.delivery import (
     add_milestone,
     add_monitoring_comment,
@@ -16,6 +18,23 @@ from labinov.innovations.actions.innovations import (
     may_decide,
     update_innovation,
 )
+
+AUDIT_ACTIONS = {
+    "innovations.innovation.created": gettext_lazy("Innovation created"),
+    "innovations.innovation.updated": gettext_lazy("Innovation changed"),
+    "innovations.gate.approved": gettext_lazy("Innovation stage gate passed"),
+    "innovations.gate.refused": gettext_lazy("Innovation stage gate refused"),
+    "innovations.milestone.added": gettext_lazy("Milestone added"),
+    "innovations.progress.recorded": gettext_lazy("Progress recorded"),
+    "innovations.measure.set": gettext_lazy("Service measure set"),
+    "innovations.risk.added": gettext_lazy("Risk added"),
+    "innovations.risk.resolved": gettext_lazy("Risk resolved"),
+    "innovations.photo.added": gettext_lazy("Photo added"),
+    "innovations.comment.added": gettext_lazy("Monitoring comment added"),
+    "innovations.expo.created": gettext_lazy("Expo set up"),
+    "innovations.expo.scored": gettext_lazy("Jury score given"),
+    "innovations.expo.best_chosen": gettext_lazy("Best innovation chosen"),
+}
 
 __all__ = [
     "add_milestone",
