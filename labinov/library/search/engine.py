@@ -1,0 +1,294 @@
+"""Search over the knowledge base: plan the query, fetch candidates from the database's
+full-text index, rank them with ``ranking`` and count facets.
+
+Query planning keeps the cost bounded whatever the size of the knowledge base: concepts are
+taken rarest first while their summed document frequencies stay within a budget of
+postings (common words such as "warga" or "pelayanan" then only re-rank, never fetch); when
+even the rarest concept is common, the two rarest must both match. At most
+``CANDIDATES`` records are fetched in the index's own order and re-ranked here.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count
+
+from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
+from labinov.library.search import analysis, ranking
+
+CANDIDATES = 400
+POSTINGS_BUDGET = 40_000
+FACETS = ("province", "region", "sector", "form", "digital", "stage", "year")
+FILTERS = FACETS
+_FTS_SAFE = re.compile(r"^[0-9a-z]+$")
+
+
+class DatabaseVocabulary(ranking.Vocabulary):
+    """Document frequencies read from ``LibraryTerm`` as a query needs them; the known
+    words for spelling correction are loaded once per process and generation."""
+
+    _words_cache: dict = {}
+
+    def __init__(self, stats: LibraryStats):
+        super().__init__({}, {}, stats.entries)
+        self.generation = stats.generation
+        self._loaded_words = False
+
+    def prefetch(self, terms) -> None:
+        wanted = {t for t in terms if t not in self.df_map}
+        if wanted:
+            found = dict(LibraryTerm.objects.filter(term__in=wanted).values_list("term", "df"))
+            for term in wanted:
+                self.df_map[term] = found.get(term, 0)
+
+    def df(self, term: str) -> int:
+        if term not in self.df_map:
+            self.prefetch([term])
+        return self.df_map[term]
+
+    def _delete_index(self):
+        cached = self._words_cache.get("index")
+        if cached is None or cached[0] != self.generation:
+            self.words = dict(LibraryWord.objects.values_list("word", "stem"))
+            self._deletes = None
+            built = super()._delete_index()
+            DatabaseVocabulary._words_cache["index"] = (self.generation, built, self.words)
+            return built
+        self.words = cached[2]
+        return cached[1]
+
+
+@dataclass
+class Hit:
+    entry: LibraryEntry
+    score: float
+    snippet: str = ""
+
+
+@dataclass
+class Results:
+    query: ranking.Query | None
+    hits: list[Hit]
+    count: int
+    facets: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
+    capped: bool = False
+
+
+def parse_query(text: str, stats: LibraryStats | None = None) -> tuple[ranking.Query, DatabaseVocabulary]:
+    stats = stats or LibraryStats.current()
+    vocab = DatabaseVocabulary(stats)
+    lexicon = analysis.lexicon()
+    terms = set()
+    for word in analysis.words(text):
+        for term in analysis.word_terms(word):
+            terms.add(term)
+            for variant in lexicon.get(term, ()):
+                terms.update(variant)
+    vocab.prefetch(terms)
+    return ranking.parse(text, vocab), vocab
+
+
+def _plan(query: ranking.Query, vocab: ranking.Vocabulary) -> list[list[tuple[str, ...]]]:
+    """Concept groups to fetch candidates with (each a list of alternatives), and whether
+    they are ORed (normal) or must all match (everything common)."""
+    scored = []
+    for concept in query.concepts:
+        alts = [a for a in concept.alternatives if all(vocab.df(t) for t in a)]
+        if not alts:
+            continue
+        cost = sum(min(vocab.df(t) for t in a) for a in alts)
+        scored.append((cost, alts))
+    scored.sort(key=lambda x: x[0])
+    chosen, spent = [], 0
+    for cost, alts in scored:
+        if chosen and spent + cost > POSTINGS_BUDGET:
+            break
+        chosen.append(alts)
+        spent += cost
+    return chosen
+
+
+def _fts_alternative(alt: tuple[str, ...]) -> str:
+    parts = [t for t in alt if _FTS_SAFE.match(t)]
+    return "(" + " AND ".join(parts) + ")" if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def _tsquery_alternative(alt: tuple[str, ...]) -> str:
+    parts = [t for t in alt if _FTS_SAFE.match(t)]
+    return "(" + " & ".join(parts) + ")" if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def _filter_sql(filters: dict) -> tuple[str, list]:
+    clauses, params = [], []
+    for name in FILTERS:
+        value = filters.get(name)
+        if value in (None, ""):
+            continue
+        clauses.append(f"e.{connection.ops.quote_name(name)} = %s")
+        params.append(value)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _candidate_ids(groups, filters: dict, *, conjunctive: bool) -> list[int]:
+    where, params = _filter_sql(filters)
+    table = LibraryEntry._meta.db_table
+    if connection.vendor == "sqlite":
+        joiner = " AND " if conjunctive else " OR "
+        match = joiner.join(
+            "(" + " OR ".join(filter(None, (_fts_alternative(a) for a in alts))) + ")"
+            for alts in groups
+        )
+        sql = (
+            f"SELECT f.rowid FROM library_fts f JOIN {table} e ON e.id = f.rowid "
+            f"WHERE library_fts MATCH %s{where} "
+            f"ORDER BY bm25(library_fts, {ranking.FIELD_WEIGHTS[0]}, {ranking.FIELD_WEIGHTS[1]}, "
+            f"{ranking.FIELD_WEIGHTS[2]}) LIMIT {CANDIDATES}"
+        )
+        params = [match, *params]
+    elif connection.vendor == "postgresql":
+        joiner = " & " if conjunctive else " | "
+        tsq = joiner.join(
+            "(" + " | ".join(filter(None, (_tsquery_alternative(a) for a in alts))) + ")"
+            for alts in groups
+        )
+        sql = (
+            f"SELECT e.id FROM {table} e, to_tsquery('simple', %s) q "
+            f"WHERE e.search_vector @@ q{where} "
+            f"ORDER BY ts_rank(e.search_vector, q, '{{0, 0.17, 0.33, 1.0}}') DESC "
+            f"LIMIT {CANDIDATES}"
+        )
+        params = [tsq, *params]
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _document(entry: LibraryEntry) -> ranking.Document:
+    return ranking.Document(
+        entry.pk, (entry.index_name.split(), entry.index_main.split(), entry.index_rest.split())
+    )
+
+
+def _facets(entries) -> dict[str, list[tuple[object, int]]]:
+    out = {}
+    for name in FACETS:
+        counts: dict = {}
+        for entry in entries:
+            value = getattr(entry, name)
+            if value in (None, ""):
+                continue
+            counts[value] = counts.get(value, 0) + 1
+        out[name] = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return out
+
+
+def _browse(filters: dict, limit: int, offset: int, with_facets: bool) -> Results:
+    qs = LibraryEntry.objects.all()
+    qs = qs.filter(**{k: v for k, v in filters.items() if k in FILTERS and v not in (None, "")})
+    facets = {}
+    if with_facets:
+        for name in FACETS:
+            rows = qs.exclude(**{f"{name}__isnull": True}).values_list(name).annotate(n=Count("id"))
+            facets[name] = sorted(
+                ((v, n) for v, n in rows.order_by() if v not in ("", None)),
+                key=lambda kv: (-kv[1], str(kv[0])),
+            )
+    total = qs.count()
+    entries = list(qs.order_by("-year", "name", "id")[offset : offset + limit])
+    return Results(None, [Hit(e, 0.0, e.problem[:240]) for e in entries], total, facets)
+
+
+def search(
+    text: str,
+    *,
+    filters: dict | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    with_facets: bool = False,
+    snippets: bool = True,
+) -> Results:
+    """The knowledge base's answer to ``text``, best first. An empty text lists entries
+    (filtered), newest first."""
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+    stats = LibraryStats.current()
+    if not analysis.words(text):
+        return _browse(filters, limit, offset, with_facets)
+    query, vocab = parse_query(text, stats)
+    groups = _plan(query, vocab)
+    if not groups:
+        return Results(query, [], 0, {name: [] for name in FACETS} if with_facets else {})
+    ids = _candidate_ids(groups, filters, conjunctive=False)
+    if len(groups) == 1 and len(query.concepts) > 1:
+        # Only one concept fits the budget: everything is common. Ask that the two rarest
+        # concepts both match, and fall back to the rarest alone when nothing does.
+        every = [
+            [a for a in c.alternatives if all(vocab.df(t) for t in a)] for c in query.concepts
+        ]
+        every = sorted((g for g in every if g), key=lambda g: min(vocab.df(a[0]) for a in g))
+        if len(every) >= 2:
+            ids = _candidate_ids(every[:2], filters, conjunctive=True) or ids
+    entries = list(LibraryEntry.objects.filter(pk__in=ids))
+    lengths = (
+        stats.name_length / max(stats.entries, 1),
+        stats.main_length / max(stats.entries, 1),
+        stats.rest_length / max(stats.entries, 1),
+    )
+    ranked = sorted(
+        ((ranking.score(query, _document(e), lengths), e) for e in entries),
+        key=lambda se: (-se[0], se[1].name, se[1].pk),
+    )
+    ranked = [(s, e) for s, e in ranked if s > 0]
+    page = ranked[offset : offset + limit]
+    terms = query.terms()
+    hits = [Hit(e, round(s, 4), snippet(e, terms) if snippets else "") for s, e in page]
+    return Results(
+        query,
+        hits,
+        len(ranked),
+        _facets([e for _s, e in ranked]) if with_facets else {},
+        capped=len(ids) >= CANDIDATES,
+    )
+
+
+def highlight(text: str, terms: set[str]) -> str:
+    """The text, HTML-escaped, with the words that match ``terms`` in ``<mark>``."""
+    out, last = [], 0
+    lowered = analysis.normalise(text)
+    if len(lowered) != len(text):  # normalisation changed lengths: match on the text itself
+        lowered = text.lower()
+    for match in analysis.TOKEN.finditer(lowered):
+        word_terms = set(analysis.word_terms(match.group()))
+        if word_terms & terms:
+            out.append(html.escape(text[last : match.start()]))
+            out.append(f"<mark>{html.escape(text[match.start() : match.end()])}</mark>")
+            last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(entry: LibraryEntry, terms: set[str], width: int = 220) -> str:
+    """A short passage of the problem, solution or impact around the first matching word,
+    highlighted (safe HTML)."""
+    for text in (entry.problem, entry.solution, entry.impact):
+        if not text:
+            continue
+        lowered = text.lower()
+        for match in analysis.TOKEN.finditer(lowered):
+            if set(analysis.word_terms(match.group())) & terms:
+                start = max(0, match.start() - width // 3)
+                if start:
+                    space = text.find(" ", start)
+                    start = space + 1 if 0 <= space < match.start() else start
+                end = min(len(text), start + width)
+                if end < len(text):
+                    space = text.rfind(" ", start, end)
+                    end = space if space > match.end() else end
+                piece = highlight(text[start:end], terms)
+                return ("… " if start else "") + piece + (" …" if end < len(text) else "")
+    text = entry.problem or entry.solution or ""
+    return html.escape(text[:width]) + (" …" if len(text) > width else "")
+
