@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from labinov.accounts.api import router as accounts_router
 from labinov.core.api import router as core_router
 from labinov.core.api_support import Caller, install_error_handlers
+from labinov.library.api import router as library_router
 from labinov.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
+api.add_router("/", library_router)

@@ -1,0 +1,85 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from labinov.core.errors import NotAllowed
+from labinov.core.system import SystemActor
+from labinov.library import actions
+from labinov.library.exchange import ExchangeError, read_file
+from labinov.library.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = (
+        "Import innovations into the knowledge base from a CSV, XLSX or JSON Lines file "
+        "(exchange format of DESIGN.md). A file with bad rows imports nothing and every bad "
+        "row is reported, unless --skip-invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .csv, .xlsx or .jsonl file")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the valid rows and report the bad ones",
+        )
+        parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
+
+    def handle(self, *args, file, skip_invalid, json: bool, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        bar = ProgressBar("Membaca", stream=self.stderr._out)
+        try:
+            with path.open("rb") as stream:
+                parsed = read_file(stream, path.name, progress=bar.update)
+        except ExchangeError as exc:
+            raise CommandError(f"{path.name}: {exc}") from exc
+        finally:
+            bar.close()
+        rows = [row for _number, row in parsed.rows]
+        outcome = {
+            "file": path.name,
+            "valid_rows": len(rows),
+            "bad_rows": parsed.bad_rows,
+            "problems": [p.as_dict() for p in parsed.problems],
+            "imported": False,
+            "created": 0,
+            "updated": 0,
+        }
+        if parsed.problems and not skip_invalid:
+            self._report(outcome, parsed.problems, as_json=json)
+            raise CommandError(
+                f"{parsed.bad_rows} row(s) are not valid: nothing was imported "
+                "(fix them, or give --skip-invalid to import the valid rows)."
+            )
+        bar = ProgressBar("Mengimpor", total=len(rows), stream=self.stderr._out)
+        try:
+            result = actions.import_entries(
+                acting_user=SystemActor("cli: labinov import-library"),
+                rows=rows,
+                file_name=path.name,
+                skipped=parsed.bad_rows,
+                progress=bar.update,
+            )
+        except NotAllowed as exc:  # pragma: no cover - the system actor may import
+            raise CommandError(str(exc.message)) from exc
+        finally:
+            bar.close()
+        outcome.update(imported=True, created=result.created, updated=result.updated)
+        self._report(outcome, parsed.problems, as_json=json)
+
+    def _report(self, outcome, problems, *, as_json):
+        if as_json:
+            self.stdout.write(json.dumps(outcome, ensure_ascii=False))
+            return
+        for problem in problems:
+            self.stderr.write(f"{outcome['file']}: {problem}")
+        if outcome["imported"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{outcome['file']}: {outcome['created']} added, {outcome['updated']} "
+                    f"updated, {outcome['bad_rows']} bad row(s) skipped."
+                )
+            )
