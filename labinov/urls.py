@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("labinov.core.urls")),
     path("wilayah/", include("labinov.regions.urls")),
     path("akun/", include("labinov.accounts.urls")),
+    path("pustaka/", include("labinov.library.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

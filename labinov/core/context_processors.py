@@ -11,6 +11,7 @@ def navigation(request):
     items = [
         (reverse("core:home"), _("Home")),
         (reverse("regions:list"), _("Regions")),
+        (reverse("library:search"), _("Knowledge base")),
     ]
     if access.is_authenticated:
         items.append((reverse("regions:audit"), _("Audit trail")))

@@ -78,7 +78,7 @@ class LibraryTerm(models.Model):
     rarest-first query planning and spelling correction. Kept by ``actions``."""
 
     term = models.CharField(max_length=100, unique=True)
-    df = models.PositiveIntegerField(default=0)
+    df = models.IntegerField(default=0)
 
     def __str__(self):
         return f"{self.term} ({self.df})"

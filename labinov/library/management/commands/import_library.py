@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from labinov.core.errors import NotAllowed
 from labinov.core.system import SystemActor
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, skip_invalid, json: bool, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         bar = ProgressBar("Membaca", stream=self.stderr._out)
         try:
             with path.open("rb") as stream:
@@ -51,8 +52,11 @@ class Command(BaseCommand):
         if parsed.problems and not skip_invalid:
             self._report(outcome, parsed.problems, as_json=json)
             raise CommandError(
-                f"{parsed.bad_rows} row(s) are not valid: nothing was imported "
-                "(fix them, or give --skip-invalid to import the valid rows)."
+                _(
+                    "%(n)s row(s) are not valid: nothing was imported (fix them, or give "
+                    "--skip-invalid to import the valid rows)."
+                )
+                % {"n": parsed.bad_rows}
             )
         bar = ProgressBar("Mengimpor", total=len(rows), stream=self.stderr._out)
         try:
@@ -79,7 +83,12 @@ class Command(BaseCommand):
         if outcome["imported"]:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{outcome['file']}: {outcome['created']} added, {outcome['updated']} "
-                    f"updated, {outcome['bad_rows']} bad row(s) skipped."
+                    _("%(file)s: %(created)s added, %(updated)s updated, %(bad)s bad row(s) skipped.")
+                    % {
+                        "file": outcome["file"],
+                        "created": outcome["created"],
+                        "updated": outcome["updated"],
+                        "bad": outcome["bad_rows"],
+                    }
                 )
             )
