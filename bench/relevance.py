@@ -90,7 +90,8 @@ def main() -> None:
         parsed = read_file(stream, Path(args.records).name)
     records = [row for _n, row in parsed.rows]
     actions.import_entries(acting_user=SystemActor("bench"), rows=records)
-    queries = [json.loads(line) for line in open(args.queries, encoding="utf-8") if line.strip()]
+    lines = Path(args.queries).read_text(encoding="utf-8").splitlines()
+    queries = [json.loads(line) for line in lines if line.strip()]
 
     def text(r):
         return " ".join(str(r.get(f) or "").replace("_", " ") for f in TEXT_FIELDS)

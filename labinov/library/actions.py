@@ -84,7 +84,9 @@ def _write_batch(rows: Sequence[dict], *, source: str) -> tuple[int, int]:
         objects.append(
             LibraryEntry(
                 source=source,
-                **{c: row.get(c) if c in ("year", "digital") else row.get(c) or "" for c in COLUMNS},
+                **{
+                    c: row.get(c) if c in ("year", "digital") else row.get(c) or "" for c in COLUMNS
+                },
                 index_name=" ".join(fields[0]),
                 index_main=" ".join(fields[1]),
                 index_rest=" ".join(fields[2]),

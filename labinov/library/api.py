@@ -82,8 +82,8 @@ def _hit(entry, score, snippet) -> dict:
 @router.get("/library/search", response=SearchOut, summary="Search the knowledge base")
 def search(
     request,
+    filters: Query[Filters],
     q: str = Query(..., min_length=1, max_length=500, description="what to look for"),
-    filters: Filters = Query(...),
     limit: int = Query(10, ge=1, le=100),
     offset: int = Query(0, ge=0, le=1000),
 ):
@@ -125,7 +125,7 @@ def similar(
 
 @router.get("/library", response=list[EntryOut], summary="Knowledge-base entries")
 @paginate(LimitOffsetPagination)
-def list_entries(request, filters: Filters = Query(...)):
+def list_entries(request, filters: Query[Filters]):
     qs = entries_visible_to(request.auth).order_by("name", "id")
     return qs.filter(**filters.dict(exclude_none=True))
 

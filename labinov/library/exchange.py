@@ -154,7 +154,11 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
                 row["year"] = int(text)
             else:
                 problems.append(
-                    Problem(number, column, _("a year is four digits, e.g. 2021, not %(v)r") % {"v": text})
+                    Problem(
+                        number,
+                        column,
+                        _("a year is four digits, e.g. 2021, not %(v)r") % {"v": text},
+                    )
                 )
         elif column == "digital":
             if isinstance(value, bool):
@@ -205,9 +209,7 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
     return row, problems
 
 
-def read_file(
-    stream, name: str, *, progress: Callable[[int], None] | None = None
-) -> ParsedFile:
+def read_file(stream, name: str, *, progress: Callable[[int], None] | None = None) -> ParsedFile:
     """Read and validate every row; ``progress(rows_read)`` is called now and then."""
     fmt = file_format(name)
     parsed = ParsedFile()

@@ -8,12 +8,14 @@ MAX_UPLOAD_MB = 200
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("What problem do you want to solve?"), required=False, max_length=500)
+    q = forms.CharField(
+        label=_("What problem do you want to solve?"), required=False, max_length=500
+    )
     province = forms.CharField(label=_("Province"), required=False, max_length=100)
     region = forms.CharField(label=_("Region"), required=False, max_length=200)
     sector = forms.CharField(label=_("Sector"), required=False, max_length=100)
     form = forms.ChoiceField(
-        label=_("Form"), required=False, choices=[("", _("All"))] + LibraryEntry.Form.choices
+        label=_("Form"), required=False, choices=[("", _("All")), *LibraryEntry.Form.choices]
     )
     digital = forms.TypedChoiceField(
         label=_("Digital"),
@@ -23,7 +25,7 @@ class SearchForm(forms.Form):
         empty_value=None,
     )
     stage = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=[("", _("All"))] + LibraryEntry.Stage.choices
+        label=_("Stage"), required=False, choices=[("", _("All")), *LibraryEntry.Stage.choices]
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
 
@@ -48,7 +50,9 @@ class ImportForm(forms.Form):
         if not any(name.endswith(suffix) for suffix in FORMATS):
             raise forms.ValidationError(_("Use a .csv, .xlsx or .jsonl file."))
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB})
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB}
+            )
         return upload
 
 

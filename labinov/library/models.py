@@ -104,6 +104,9 @@ class LibraryStats(models.Model):
     rest_length = models.PositiveBigIntegerField(default=0)
     generation = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.entries} entries, generation {self.generation}"
+
     @classmethod
     def current(cls) -> "LibraryStats":
         return cls.objects.get_or_create(pk=1)[0]

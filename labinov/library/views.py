@@ -89,8 +89,11 @@ def search(request):
 
 def entry_detail(request, pk):
     entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
-    similar = [s for s in similar_entries(f"{entry.name} {entry.problem}", limit=6)
-               if s.entry.pk != entry.pk][:5]
+    similar = [
+        s
+        for s in similar_entries(f"{entry.name} {entry.problem}", limit=6)
+        if s.entry.pk != entry.pk
+    ][:5]
     return render(request, "library/entry_detail.html", {"entry": entry, "similar": similar})
 
 

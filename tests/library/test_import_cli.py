@@ -37,7 +37,14 @@ def test_a_good_csv_is_imported(tmp_path):
     path = write_csv(
         tmp_path / "baik.csv",
         [
-            ["uji-1", "Antrean Daring Puskesmas", "Kabupaten Uji", "2021", "pelayanan_publik", "true"],
+            [
+                "uji-1",
+                "Antrean Daring Puskesmas",
+                "Kabupaten Uji",
+                "2021",
+                "pelayanan_publik",
+                "true",
+            ],
             ["uji-2", "Akta Lahir Cepat", "Kota Uji", "", "", "false"],
         ],
     )
@@ -71,7 +78,10 @@ def test_a_bad_file_imports_nothing_and_reports_every_bad_row(tmp_path):
 def test_skip_invalid_imports_the_valid_rows_and_still_reports(tmp_path):
     path = write_csv(
         tmp_path / "campur.csv",
-        [["uji-1", "Baik", "Kabupaten Uji", "", "", ""], ["uji-2", "", "Kabupaten Uji", "", "", ""]],
+        [
+            ["uji-1", "Baik", "Kabupaten Uji", "", "", ""],
+            ["uji-2", "", "Kabupaten Uji", "", "", ""],
+        ],
     )
     ok, output = run(path, "--skip-invalid")
     assert ok
@@ -80,7 +90,9 @@ def test_skip_invalid_imports_the_valid_rows_and_still_reports(tmp_path):
 
 
 def test_json_output_lists_the_problems(tmp_path):
-    path = write_csv(tmp_path / "b.csv", [["uji-1", "Baik", ""]], header=("source_id", "name", "region"))
+    path = write_csv(
+        tmp_path / "b.csv", [["uji-1", "Baik", ""]], header=("source_id", "name", "region")
+    )
     from io import StringIO
 
     out = StringIO()
@@ -88,7 +100,9 @@ def test_json_output_lists_the_problems(tmp_path):
         call_command("import_library", str(path), "--json", stdout=out, stderr=StringIO())
     body = json.loads(out.getvalue())
     assert body["imported"] is False
-    assert body["problems"] == [{"row": 2, "column": "region", "reason": body["problems"][0]["reason"]}]
+    assert body["problems"] == [
+        {"row": 2, "column": "region", "reason": body["problems"][0]["reason"]}
+    ]
 
 
 def test_a_missing_required_column_is_named(tmp_path):
@@ -134,7 +148,9 @@ def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows(tmp_path):
     sheet = book.active
     sheet.append(COLUMNS)
     sheet.append(["x-1", "Baik", "Kabupaten Uji"] + [None] * (len(COLUMNS) - 3))
-    sheet.append(["x-2", "Tahun Buruk", "Kabupaten Uji", None, "20x1"] + [None] * (len(COLUMNS) - 5))
+    sheet.append(
+        ["x-2", "Tahun Buruk", "Kabupaten Uji", None, "20x1"] + [None] * (len(COLUMNS) - 5)
+    )
     path = tmp_path / "berkas.xlsx"
     book.save(path)
     ok, output = run(path)

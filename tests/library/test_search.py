@@ -110,7 +110,9 @@ def test_cli_search_prints_a_json_list(library):
 
 def test_reimport_keeps_the_index_and_counts_right(db):
     system = SystemActor("test")
-    actions.import_entries(acting_user=system, rows=[row("u-1", problem="sampah menumpuk di pasar")])
+    actions.import_entries(
+        acting_user=system, rows=[row("u-1", problem="sampah menumpuk di pasar")]
+    )
     actions.import_entries(acting_user=system, rows=[row("u-1", problem="banjir merendam jalan")])
     assert LibraryTerm.objects.get(term="sampah").df == 0
     assert LibraryTerm.objects.get(term="banjir").df == 1
@@ -132,10 +134,16 @@ def test_similar_entries_flag_near_duplicates_in_the_same_region(library):
 
 def test_upsert_entry_is_the_door_for_this_installations_innovations(db):
     entry = actions.upsert_entry(
-        acting_user=SystemActor("test"), source_id="inovasi-7", name="Lapak Warga", region="Kabupaten Uji"
+        acting_user=SystemActor("test"),
+        source_id="inovasi-7",
+        name="Lapak Warga",
+        region="Kabupaten Uji",
     )
     again = actions.upsert_entry(
-        acting_user=SystemActor("test"), source_id="inovasi-7", name="Lapak Warga Baru", region="Kabupaten Uji"
+        acting_user=SystemActor("test"),
+        source_id="inovasi-7",
+        name="Lapak Warga Baru",
+        region="Kabupaten Uji",
     )
     assert entry.pk == again.pk and again.source == LibraryEntry.Source.LOCAL
     assert again.name == "Lapak Warga Baru"

@@ -79,8 +79,18 @@ def word_terms(word: str) -> tuple[str, ...]:
         if len(set(stems)) == 1:  # reduplication: anak-anak, kampung-kampung
             return () if parts[0] in stops else (stems[0],)
         joined = "".join(parts)
-        return tuple(dict.fromkeys([*(s for p, s in zip(parts, stems, strict=True)
-                                      if p not in stops and len(p) > 1), joined]))
+        return tuple(
+            dict.fromkeys(
+                [
+                    *(
+                        s
+                        for p, s in zip(parts, stems, strict=True)
+                        if p not in stops and len(p) > 1
+                    ),
+                    joined,
+                ]
+            )
+        )
     return (stem(word),)
 
 

@@ -76,7 +76,9 @@ class Results:
     capped: bool = False
 
 
-def parse_query(text: str, stats: LibraryStats | None = None) -> tuple[ranking.Query, DatabaseVocabulary]:
+def parse_query(
+    text: str, stats: LibraryStats | None = None
+) -> tuple[ranking.Query, DatabaseVocabulary]:
     stats = stats or LibraryStats.current()
     vocab = DatabaseVocabulary(stats)
     lexicon = analysis.lexicon()
@@ -225,9 +227,7 @@ def search(
     if len(groups) == 1 and len(query.concepts) > 1:
         # Only one concept fits the budget: everything is common. Ask that the two rarest
         # concepts both match, and fall back to the rarest alone when nothing does.
-        every = [
-            [a for a in c.alternatives if all(vocab.df(t) for t in a)] for c in query.concepts
-        ]
+        every = [[a for a in c.alternatives if all(vocab.df(t) for t in a)] for c in query.concepts]
         every = sorted((g for g in every if g), key=lambda g: min(vocab.df(a[0]) for a in g))
         if len(every) >= 2:
             ids = _candidate_ids(every[:2], filters, conjunctive=True) or ids
@@ -291,4 +291,3 @@ def snippet(entry: LibraryEntry, terms: set[str], width: int = 220) -> str:
                 return ("… " if start else "") + piece + (" …" if end < len(text) else "")
     text = entry.problem or entry.solution or ""
     return html.escape(text[:width]) + (" …" if len(text) > width else "")
-

@@ -15,8 +15,13 @@ from labinov.library.search import analysis
 def rest_text(row: dict) -> str:
     sector = (row.get("sector") or "").replace("_", " ")
     return " ".join(
-        [row.get("agency") or "", sector, row.get("impact") or "", row.get("region") or "",
-         row.get("province") or ""]
+        [
+            row.get("agency") or "",
+            sector,
+            row.get("impact") or "",
+            row.get("region") or "",
+            row.get("province") or "",
+        ]
     )
 
 

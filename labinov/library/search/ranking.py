@@ -22,7 +22,7 @@ K1 = 1.2
 #: Weight of a lexicon variant and of a spelling correction beside the word as typed.
 VARIANT_WEIGHT = 0.8
 CORRECTION_WEIGHT = 0.7
-#: How much covering more of the query's concepts counts: score × (1 + COVERAGE × share²).
+#: How much covering more of the query's concepts counts: score * (1 + COVERAGE * share**2).
 COVERAGE = 1.0
 
 FIELDS = ("name", "main", "rest")
@@ -145,7 +145,9 @@ def parse(text: str, vocab: Vocabulary) -> Query:
             for single in singles:
                 concept.add((single,), VARIANT_WEIGHT)
             concepts.append(concept)
-    query = Query(text=text, concepts=[c for c in concepts if c.alternatives], corrections=corrections)
+    query = Query(
+        text=text, concepts=[c for c in concepts if c.alternatives], corrections=corrections
+    )
     for concept in query.concepts:
         concept.idf = max(
             (min(vocab.idf(t) for t in alt) for alt in concept.alternatives), default=0.0

@@ -83,7 +83,10 @@ class Command(BaseCommand):
         if outcome["imported"]:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("%(file)s: %(created)s added, %(updated)s updated, %(bad)s bad row(s) skipped.")
+                    _(
+                        "%(file)s: %(created)s added, %(updated)s updated, "
+                        "%(bad)s bad row(s) skipped."
+                    )
                     % {
                         "file": outcome["file"],
                         "created": outcome["created"],
