@@ -3,8 +3,9 @@ one audit event however many rows it holds; rows are written in bulk (upsert by 
 source_id) together with their search terms, term counts and statistics."""
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -133,23 +134,25 @@ def _table_name(model_name: str) -> str:
 def import_entries(
     *,
     acting_user,
-    rows: Sequence[dict],
+    rows: Iterable[dict],
     source: str = LibraryEntry.Source.IMPORTED,
     file_name: str = "",
     skipped: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Create or update entries from validated rows (see ``exchange.read_file``).
+    """Create or update entries from validated rows (see ``exchange.read_file``), read
+    batch by batch so that a file of millions of rows never sits in memory whole.
 
     Re-importing a ``source_id`` updates its entry, never duplicates it."""
     _check_may_import(acting_user)
     result = ImportResult()
-    for start in range(0, len(rows), BATCH):
-        created, updated = _write_batch(rows[start : start + BATCH], source=source)
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH)):
+        created, updated = _write_batch(batch, source=source)
         result.created += created
         result.updated += updated
         if progress:
-            progress(min(start + BATCH, len(rows)))
+            progress(result.total)
     LibraryStats.objects.filter(pk=1).update(generation=F("generation") + 1)
     record_event(
         acting_user=acting_user,

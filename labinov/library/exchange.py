@@ -68,6 +68,7 @@ class Problem:
 class ParsedFile:
     rows: list[tuple[int, dict]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    valid_count: int = 0
 
     @property
     def bad_rows(self) -> int:
@@ -209,17 +210,14 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
     return row, problems
 
 
-def read_file(stream, name: str, *, progress: Callable[[int], None] | None = None) -> ParsedFile:
-    """Read and validate every row; ``progress(rows_read)`` is called now and then."""
+def iter_rows(stream, name: str) -> Iterator[tuple[int, dict, list[Problem]]]:
+    """Every row of the file with its number, as the model takes it, and its problems."""
     fmt = file_format(name)
-    parsed = ParsedFile()
     seen: dict[str, int] = {}
     try:
-        for count, (number, raw) in enumerate(_raw_rows(stream, fmt), start=1):
-            if progress and count % 5000 == 0:
-                progress(count)
+        for number, raw in _raw_rows(stream, fmt):
             if raw is None:
-                parsed.problems.append(Problem(number, "", _("not a JSON object")))
+                yield number, {}, [Problem(number, "", _("not a JSON object"))]
                 continue
             row, problems = clean_row(number, raw)
             sid = row.get("source_id")
@@ -233,19 +231,44 @@ def read_file(stream, name: str, *, progress: Callable[[int], None] | None = Non
                 )
             elif sid:
                 seen[sid] = number
-            if problems:
-                parsed.problems.extend(problems)
-            else:
-                parsed.rows.append((number, row))
+            yield number, row, problems
     except UnicodeDecodeError as exc:
         raise ExchangeError(_("The file is not UTF-8 text: save it as UTF-8.")) from exc
+    except ExchangeError:
+        raise
     except (csv.Error, OSError, ValueError, KeyError) as exc:
-        if isinstance(exc, ExchangeError):
-            raise
         raise ExchangeError(_("The file cannot be read: %(error)s") % {"error": exc}) from exc
+
+
+def read_file(
+    stream, name: str, *, progress: Callable[[int], None] | None = None, keep_rows: bool = True
+) -> ParsedFile:
+    """Read and validate every row; ``progress(rows_read)`` is called now and then. With
+    ``keep_rows=False`` only the problems and the count of valid rows are kept (a first
+    pass over a large file)."""
+    parsed = ParsedFile()
+    count = 0
+    for count, (number, row, problems) in enumerate(iter_rows(stream, name), start=1):
+        if progress and count % 5000 == 0:
+            progress(count)
+        if problems:
+            parsed.problems.extend(problems)
+        elif keep_rows:
+            parsed.rows.append((number, row))
+        else:
+            parsed.valid_count += 1
+    if keep_rows:
+        parsed.valid_count = len(parsed.rows)
     if progress:
-        progress(len(parsed.rows) + parsed.bad_rows)
+        progress(count)
     return parsed
+
+
+def valid_rows(stream, name: str) -> Iterator[dict]:
+    """The valid rows of a file, read again (the second pass of a large import)."""
+    for _number, row, problems in iter_rows(stream, name):
+        if not problems:
+            yield row
 
 
 def export_value(entry: dict, column: str):

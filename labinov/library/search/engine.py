@@ -158,7 +158,7 @@ def _candidate_ids(groups, filters: dict, *, conjunctive: bool) -> list[int]:
         sql = (
             f"SELECT e.id FROM {table} e, to_tsquery('simple', %s) q "
             f"WHERE e.search_vector @@ q{where} "
-            f"ORDER BY ts_rank(e.search_vector, q, '{{0, 0.17, 0.33, 1.0}}') DESC "
+            f"ORDER BY ts_rank('{{0, 0.17, 0.33, 1.0}}'::float4[], e.search_vector, q) DESC "
             f"LIMIT {CANDIDATES}"
         )
         params = [tsq, *params]

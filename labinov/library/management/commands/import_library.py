@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from labinov.core.errors import NotAllowed
 from labinov.core.system import SystemActor
 from labinov.library import actions
-from labinov.library.exchange import ExchangeError, read_file
+from labinov.library.exchange import ExchangeError, read_file, valid_rows
 from labinov.library.progress import ProgressBar
 
 
@@ -34,15 +34,14 @@ class Command(BaseCommand):
         bar = ProgressBar("Membaca", stream=self.stderr._out)
         try:
             with path.open("rb") as stream:
-                parsed = read_file(stream, path.name, progress=bar.update)
+                parsed = read_file(stream, path.name, progress=bar.update, keep_rows=False)
         except ExchangeError as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
         finally:
             bar.close()
-        rows = [row for _number, row in parsed.rows]
         outcome = {
             "file": path.name,
-            "valid_rows": len(rows),
+            "valid_rows": parsed.valid_count,
             "bad_rows": parsed.bad_rows,
             "problems": [p.as_dict() for p in parsed.problems],
             "imported": False,
@@ -58,11 +57,12 @@ class Command(BaseCommand):
                 )
                 % {"n": parsed.bad_rows}
             )
-        bar = ProgressBar("Mengimpor", total=len(rows), stream=self.stderr._out)
+        bar = ProgressBar("Mengimpor", total=parsed.valid_count, stream=self.stderr._out)
+        stream = path.open("rb")
         try:
             result = actions.import_entries(
                 acting_user=SystemActor("cli: labinov import-library"),
-                rows=rows,
+                rows=valid_rows(stream, path.name),
                 file_name=path.name,
                 skipped=parsed.bad_rows,
                 progress=bar.update,
@@ -70,6 +70,7 @@ class Command(BaseCommand):
         except NotAllowed as exc:  # pragma: no cover - the system actor may import
             raise CommandError(str(exc.message)) from exc
         finally:
+            stream.close()
             bar.close()
         outcome.update(imported=True, created=result.created, updated=result.updated)
         self._report(outcome, parsed.problems, as_json=json)
