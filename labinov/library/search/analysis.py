@@ -57,7 +57,9 @@ def is_dictionary_word(word: str) -> bool:
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
+    if not text or text.isascii():
+        return (text or "").lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 

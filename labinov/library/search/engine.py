@@ -18,8 +18,8 @@ from django.db.models import Count
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
 from labinov.library.search import analysis, ranking
 
-CANDIDATES = 400
-POSTINGS_BUDGET = 40_000
+CANDIDATES = 200
+POSTINGS_BUDGET = 3_000
 FACETS = ("province", "region", "sector", "form", "digital", "stage", "year")
 FILTERS = FACETS
 _FTS_SAFE = re.compile(r"^[0-9a-z]+$")
@@ -92,24 +92,14 @@ def parse_query(
     return ranking.parse(text, vocab), vocab
 
 
-def _plan(query: ranking.Query, vocab: ranking.Vocabulary) -> list[list[tuple[str, ...]]]:
-    """Concept groups to fetch candidates with (each a list of alternatives), and whether
-    they are ORed (normal) or must all match (everything common)."""
-    scored = []
+def _groups(query: ranking.Query, vocab: ranking.Vocabulary) -> list[tuple[int, list]]:
+    """(postings, alternatives) of each concept that the index holds, rarest first."""
+    out = []
     for concept in query.concepts:
         alts = [a for a in concept.alternatives if all(vocab.df(t) for t in a)]
-        if not alts:
-            continue
-        cost = sum(min(vocab.df(t) for t in a) for a in alts)
-        scored.append((cost, alts))
-    scored.sort(key=lambda x: x[0])
-    chosen, spent = [], 0
-    for cost, alts in scored:
-        if chosen and spent + cost > POSTINGS_BUDGET:
-            break
-        chosen.append(alts)
-        spent += cost
-    return chosen
+        if alts:
+            out.append((sum(min(vocab.df(t) for t in a) for a in alts), alts))
+    return sorted(out, key=lambda g: g[0])
 
 
 def _fts_alternative(alt: tuple[str, ...]) -> str:
@@ -133,40 +123,92 @@ def _filter_sql(filters: dict) -> tuple[str, list]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _candidate_ids(groups, filters: dict, *, conjunctive: bool) -> list[int]:
+def _expression(groups: list[list], *, conjunctive: bool) -> str:
+    if connection.vendor == "postgresql":
+        inner, outer, render = " | ", (" & " if conjunctive else " | "), _tsquery_alternative
+    else:
+        inner, outer, render = " OR ", (" AND " if conjunctive else " OR "), _fts_alternative
+    return outer.join("(" + inner.join(filter(None, map(render, alts))) + ")" for alts in groups)
+
+
+def _fetch(expression: str, filters: dict, *, ranked: bool) -> list[int]:
+    """Ids matching the full-text expression: the index's best ``CANDIDATES`` when
+    ``ranked`` (scoring every match: only for small match sets), else the first ones."""
     where, params = _filter_sql(filters)
     table = LibraryEntry._meta.db_table
     if connection.vendor == "sqlite":
-        joiner = " AND " if conjunctive else " OR "
-        match = joiner.join(
-            "(" + " OR ".join(filter(None, (_fts_alternative(a) for a in alts))) + ")"
-            for alts in groups
-        )
+        weights = ", ".join(str(w) for w in ranking.FIELD_WEIGHTS)
+        join = f" JOIN {table} e ON e.id = f.rowid" if where else ""
+        order = f" ORDER BY bm25(library_fts, {weights})" if ranked else ""
         sql = (
-            f"SELECT f.rowid FROM library_fts f JOIN {table} e ON e.id = f.rowid "
-            f"WHERE library_fts MATCH %s{where} "
-            f"ORDER BY bm25(library_fts, {ranking.FIELD_WEIGHTS[0]}, {ranking.FIELD_WEIGHTS[1]}, "
-            f"{ranking.FIELD_WEIGHTS[2]}) LIMIT {CANDIDATES}"
+            f"SELECT f.rowid FROM library_fts f{join} WHERE library_fts MATCH %s{where}"
+            f"{order} LIMIT {CANDIDATES}"
         )
-        params = [match, *params]
     elif connection.vendor == "postgresql":
-        joiner = " & " if conjunctive else " | "
-        tsq = joiner.join(
-            "(" + " | ".join(filter(None, (_tsquery_alternative(a) for a in alts))) + ")"
-            for alts in groups
+        order = (
+            " ORDER BY ts_rank('{0, 0.17, 0.33, 1.0}'::float4[], e.search_vector, q) DESC"
+            if ranked
+            else ""
         )
         sql = (
             f"SELECT e.id FROM {table} e, to_tsquery('simple', %s) q "
-            f"WHERE e.search_vector @@ q{where} "
-            f"ORDER BY ts_rank('{{0, 0.17, 0.33, 1.0}}'::float4[], e.search_vector, q) DESC "
-            f"LIMIT {CANDIDATES}"
+            f"WHERE e.search_vector @@ q{where}{order} LIMIT {CANDIDATES}"
         )
-        params = [tsq, *params]
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [expression, *params])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _count(expression: str, filters: dict, cap: int) -> int:
+    """How many entries match, counting no further than ``cap``."""
+    where, params = _filter_sql(filters)
+    table = LibraryEntry._meta.db_table
+    if connection.vendor == "sqlite":
+        join = f" JOIN {table} e ON e.id = f.rowid" if where else ""
+        inner = f"SELECT 1 FROM library_fts f{join} WHERE library_fts MATCH %s{where} LIMIT {cap}"
+    else:
+        inner = (
+            f"SELECT 1 FROM {table} e WHERE e.search_vector @@ to_tsquery('simple', %s)"
+            f"{where} LIMIT {cap}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({inner}) sub", [expression, *params])
+        return cursor.fetchone()[0]
+
+
+def candidate_ids(query: ranking.Query, vocab: ranking.Vocabulary, filters: dict) -> list[int]:
+    """Plan and run the candidate fetch; never scores more than about ``POSTINGS_BUDGET``
+    matches in the database.
+
+    1. The rare concepts (rarest first, while their postings fit the budget) are ORed
+       and the index ranks their matches.
+    2. The common concepts left over are ANDed, dropping the most common until something
+       matches; their matches are ranked by the index if few enough, else taken as found.
+    """
+    groups = _groups(query, vocab)
+    rare, spent = [], 0
+    for postings, alts in groups:
+        if spent + postings > POSTINGS_BUDGET:
+            break
+        rare.append(alts)
+        spent += postings
+    common = [alts for _p, alts in groups[len(rare) :]]
+    ids: list[int] = []
+    if rare:
+        ids = _fetch(_expression(rare, conjunctive=False), filters, ranked=True)
+    while common:
+        expression = _expression(common, conjunctive=True)
+        found = _count(expression, filters, POSTINGS_BUDGET + 1)
+        if found or len(common) == 1:
+            if found:
+                seen = set(ids)
+                more = _fetch(expression, filters, ranked=found <= POSTINGS_BUDGET)
+                ids += [i for i in more if i not in seen]
+            break
+        common = common[:-1]
+    return ids
 
 
 def _document(entry: LibraryEntry) -> ranking.Document:
@@ -175,12 +217,12 @@ def _document(entry: LibraryEntry) -> ranking.Document:
     )
 
 
-def _facets(entries) -> dict[str, list[tuple[object, int]]]:
+def _facets(rows: list[dict]) -> dict[str, list[tuple[object, int]]]:
     out = {}
     for name in FACETS:
         counts: dict = {}
-        for entry in entries:
-            value = getattr(entry, name)
+        for row in rows:
+            value = row[name]
             if value in (None, ""):
                 continue
             counts[value] = counts.get(value, 0) + 1
@@ -220,36 +262,31 @@ def search(
     if not analysis.words(text):
         return _browse(filters, limit, offset, with_facets)
     query, vocab = parse_query(text, stats)
-    groups = _plan(query, vocab)
-    if not groups:
-        return Results(query, [], 0, {name: [] for name in FACETS} if with_facets else {})
-    ids = _candidate_ids(groups, filters, conjunctive=False)
-    if len(groups) == 1 and len(query.concepts) > 1:
-        # Only one concept fits the budget: everything is common. Ask that the two rarest
-        # concepts both match, and fall back to the rarest alone when nothing does.
-        every = [[a for a in c.alternatives if all(vocab.df(t) for t in a)] for c in query.concepts]
-        every = sorted((g for g in every if g), key=lambda g: min(vocab.df(a[0]) for a in g))
-        if len(every) >= 2:
-            ids = _candidate_ids(every[:2], filters, conjunctive=True) or ids
-    entries = list(LibraryEntry.objects.filter(pk__in=ids))
+    ids = candidate_ids(query, vocab, filters)
+    columns = ("id", "index_name", "index_main", "index_rest", *FACETS)
+    rows = LibraryEntry.objects.filter(pk__in=ids).values_list(*columns)
     lengths = (
         stats.name_length / max(stats.entries, 1),
         stats.main_length / max(stats.entries, 1),
         stats.rest_length / max(stats.entries, 1),
     )
-    ranked = sorted(
-        ((ranking.score(query, _document(e), lengths), e) for e in entries),
-        key=lambda se: (-se[0], se[1].name, se[1].pk),
-    )
-    ranked = [(s, e) for s, e in ranked if s > 0]
-    page = ranked[offset : offset + limit]
+    scored = []
+    for row in rows:
+        doc = ranking.Document(row[0], (row[1].split(), row[2].split(), row[3].split()))
+        value = ranking.score(query, doc, lengths)
+        if value > 0:
+            scored.append((value, row[0], dict(zip(FACETS, row[4:], strict=True))))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    page_ids = [pk for _s, pk, _f in scored[offset : offset + limit]]
+    by_id = LibraryEntry.objects.in_bulk(page_ids)
+    ranked = [(s, by_id[pk]) for s, pk, _f in scored if pk in by_id]
     terms = query.terms()
-    hits = [Hit(e, round(s, 4), snippet(e, terms) if snippets else "") for s, e in page]
+    hits = [Hit(e, round(s, 4), snippet(e, terms) if snippets else "") for s, e in ranked]
     return Results(
         query,
         hits,
-        len(ranked),
-        _facets([e for _s, e in ranked]) if with_facets else {},
+        len(scored),
+        _facets([f for _s, _pk, f in scored]) if with_facets else {},
         capped=len(ids) >= CANDIDATES,
     )
 

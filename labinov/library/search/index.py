@@ -34,16 +34,15 @@ def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:
     )
 
 
-def surface_words(row: dict) -> dict[str, str]:
-    """Words as written in the record, with their stems (for spelling correction)."""
-    out: dict[str, str] = {}
-    for column in ("name", "problem", "solution", "impact", "agency"):
-        for word in analysis.words(row.get(column) or ""):
-            if word not in out and 4 <= len(word) <= 100 and "-" not in word:
+def surface_words(row: dict, into: dict[str, str]) -> None:
+    """Add the words as written in the record, with their stems, to ``into`` (for
+    spelling correction)."""
+    for column in ("name", "problem", "solution"):
+        for word in set(analysis.words(row.get(column) or "")):
+            if word not in into and 4 <= len(word) <= 100 and "-" not in word:
                 found = analysis.word_terms(word)
                 if found:
-                    out[word] = found[0]
-    return out
+                    into[word] = found[0]
 
 
 SQLITE_SCHEMA = [

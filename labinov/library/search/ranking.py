@@ -9,7 +9,6 @@ final order is computed here, the same way on SQLite and PostgreSQL.
 """
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 from labinov.library.search import analysis
@@ -162,34 +161,34 @@ class Document:
     key: object
     fields: tuple[list[str], list[str], list[str]]
 
-    def counts(self) -> tuple[Counter, Counter, Counter]:
-        return tuple(Counter(f) for f in self.fields)  # type: ignore[return-value]
-
-
-def _alt_tf(alt: tuple[str, ...], counts: Counter) -> int:
-    return min(counts.get(t, 0) for t in alt)
-
 
 def score(query: Query, doc: Document, avg_lengths: tuple[float, float, float]) -> float:
-    counts = doc.counts()
-    norms = [
-        1 - b + b * (len(terms) / avg if avg else 1.0)
-        for terms, avg, b in zip(doc.fields, avg_lengths, FIELD_B, strict=True)
-    ]
+    if not query.concepts:
+        return 0.0
+    wanted = query.terms()
+    counts = []
+    norms = []
+    for terms, avg, b in zip(doc.fields, avg_lengths, FIELD_B, strict=True):
+        found: dict[str, int] = {}
+        for term in terms:
+            if term in wanted:
+                found[term] = found.get(term, 0) + 1
+        counts.append(found)
+        norms.append(1 - b + b * (len(terms) / avg if avg else 1.0))
     total, matched = 0.0, 0
     for concept in query.concepts:
         best = 0.0
         for alt, weight in concept.alternatives.items():
-            tf = sum(
-                w * _alt_tf(alt, c) / n
-                for w, c, n in zip(FIELD_WEIGHTS, counts, norms, strict=True)
-            )
+            tf = 0.0
+            for w, c, n in zip(FIELD_WEIGHTS, counts, norms, strict=True):
+                if c:
+                    hits = min(c.get(t, 0) for t in alt)
+                    if hits:
+                        tf += w * hits / n
             if tf:
                 best = max(best, weight * tf * (K1 + 1) / (tf + K1))
         if best:
             matched += 1
             total += concept.idf * best
-    if not query.concepts:
-        return 0.0
     share = matched / len(query.concepts)
     return total * (1 + COVERAGE * share * share)
