@@ -17,8 +17,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "labinov" / "library" / "data" / "innovations.jsonl"
-COLUMNS = ["source_id", "name", "region", "province", "year", "agency", "form", "digital",
-           "sector", "stage", "problem", "solution", "impact", "url"]
+COLUMNS = [
+    "source_id",
+    "name",
+    "region",
+    "province",
+    "year",
+    "agency",
+    "form",
+    "digital",
+    "sector",
+    "stage",
+    "problem",
+    "solution",
+    "impact",
+    "url",
+]
 TEXT = ("problem", "solution", "impact")
 
 

@@ -93,10 +93,7 @@ def _write_batch(rows: Sequence[dict], *, source: str) -> tuple[int, int]:
         values.append(
             (
                 source,
-                *[
-                    row.get(c) if c in ("year", "digital") else (row.get(c) or "")
-                    for c in COLUMNS
-                ],
+                *[row.get(c) if c in ("year", "digital") else (row.get(c) or "") for c in COLUMNS],
                 " ".join(fields[0]),
                 " ".join(fields[1]),
                 " ".join(fields[2]),

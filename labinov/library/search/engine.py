@@ -18,7 +18,7 @@ from django.db.models import Count
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
 from labinov.library.search import analysis, ranking
 
-CANDIDATES = 200
+CANDIDATES = 150
 POSTINGS_BUDGET = 3_000
 FACETS = ("province", "region", "sector", "form", "digital", "stage", "year")
 FILTERS = FACETS
@@ -161,23 +161,6 @@ def _fetch(expression: str, filters: dict, *, ranked: bool) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _count(expression: str, filters: dict, cap: int) -> int:
-    """How many entries match, counting no further than ``cap``."""
-    where, params = _filter_sql(filters)
-    table = LibraryEntry._meta.db_table
-    if connection.vendor == "sqlite":
-        join = f" JOIN {table} e ON e.id = f.rowid" if where else ""
-        inner = f"SELECT 1 FROM library_fts f{join} WHERE library_fts MATCH %s{where} LIMIT {cap}"
-    else:
-        inner = (
-            f"SELECT 1 FROM {table} e WHERE e.search_vector @@ to_tsquery('simple', %s)"
-            f"{where} LIMIT {cap}"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({inner}) sub", [expression, *params])
-        return cursor.fetchone()[0]
-
-
 def candidate_ids(query: ranking.Query, vocab: ranking.Vocabulary, filters: dict) -> list[int]:
     """Plan and run the candidate fetch; never scores more than about ``POSTINGS_BUDGET``
     matches in the database.
@@ -185,7 +168,7 @@ def candidate_ids(query: ranking.Query, vocab: ranking.Vocabulary, filters: dict
     1. The rare concepts (rarest first, while their postings fit the budget) are ORed
        and the index ranks their matches.
     2. The common concepts left over are ANDed, dropping the most common until something
-       matches; their matches are ranked by the index if few enough, else taken as found.
+       matches; the first matches found are taken (they are ranked here with the rest).
     """
     groups = _groups(query, vocab)
     rare, spent = [], 0
@@ -199,13 +182,11 @@ def candidate_ids(query: ranking.Query, vocab: ranking.Vocabulary, filters: dict
     if rare:
         ids = _fetch(_expression(rare, conjunctive=False), filters, ranked=True)
     while common:
-        expression = _expression(common, conjunctive=True)
-        found = _count(expression, filters, POSTINGS_BUDGET + 1)
-        if found or len(common) == 1:
-            if found:
-                seen = set(ids)
-                more = _fetch(expression, filters, ranked=found <= POSTINGS_BUDGET)
-                ids += [i for i in more if i not in seen]
+        # Unranked: the first matches of the conjunction, ranked here with the rest.
+        more = _fetch(_expression(common, conjunctive=True), filters, ranked=False)
+        if more or len(common) == 1:
+            seen = set(ids)
+            ids += [i for i in more if i not in seen]
             break
         common = common[:-1]
     return ids
