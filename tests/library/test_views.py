@@ -140,3 +140,20 @@ def test_one_person_does_not_see_anothers_import(people, client_for, settings, t
     response = upload(client_for(people["coordinator"]), GOOD)
     other = client_for(people["leader"])
     assert other.get(response["Location"]).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_task_backend_runs_a_browser_import_in_a_worker(
+    people, client_for, settings, tmp_path
+):
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = client_for(people["coordinator"])
+    upload(client, GOOD)
+    assert ImportRun.objects.get().status == ImportRun.Status.WAITING
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.DONE, run.message
+    assert LibraryEntry.objects.filter(source_id="web-1").exists()
