@@ -18,7 +18,7 @@ from django.db.models import Count
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
 from labinov.library.search import analysis, ranking
 
-CANDIDATES = 150
+CANDIDATES = 100
 POSTINGS_BUDGET = 3_000
 FACETS = ("province", "region", "sector", "form", "digital", "stage", "year")
 FILTERS = FACETS
