@@ -7,7 +7,10 @@ import time
 class ProgressBar:
     def __init__(self, label: str, total: int | None = None, stream=None):
         self.stream = stream or sys.stderr
-        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
+        # Only for a person at a terminal: never when the output goes to a file or a pipe.
+        self.enabled = (
+            sys.stdout.isatty() and hasattr(self.stream, "isatty") and self.stream.isatty()
+        )
         self.label, self.total, self.started, self.last = label, total, time.monotonic(), 0.0
 
     def update(self, done: int) -> None:
