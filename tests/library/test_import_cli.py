@@ -73,6 +73,7 @@ def test_a_bad_file_imports_nothing_and_reports_every_bad_row(tmp_path):
     for expected in ("3", "name", "4", "year", "5", "form", "digital"):
         assert expected in output
     assert "baris 3" in output
+    assert "tidak ada yang diimpor" in output
 
 
 def test_skip_invalid_imports_the_valid_rows_and_still_reports(tmp_path):
