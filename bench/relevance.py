@@ -65,11 +65,25 @@ def main() -> None:
         "--records", default=str(ROOT / "labinov" / "library" / "data" / "innovations.jsonl")
     )
     parser.add_argument("--verbose", action="store_true", help="list the queries that miss")
+    parser.add_argument(
+        "--postgres-url",
+        help="run on this PostgreSQL database instead (dropped and created afresh), e.g. "
+        "postgres://postgres@127.0.0.1:5432/labinov_relevance",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="labinov-relevance-"))
+    url = f"sqlite:///{tmp / 'db.sqlite3'}"
+    if args.postgres_url:
+        import psycopg
+
+        url = args.postgres_url
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ.update(
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DATABASE_URL=url,
         LABINOV_DATA_DIR=str(tmp),
         SECRET_KEY="relevance-bench-" + "x" * 40,
         DJANGO_SETTINGS_MODULE="labinov.settings",
@@ -105,7 +119,10 @@ def main() -> None:
             h.entry.source_id for h in engine.search(q, limit=10, snippets=False).hits
         ],
     }
-    print(f"{len(records)} records, {len(queries)} queries ({Path(args.queries).name})\n")
+    print(
+        f"{len(records)} records, {len(queries)} queries ({Path(args.queries).name}), "
+        f"{'PostgreSQL' if args.postgres_url else 'SQLite'}\n"
+    )
     print(f"{'system':<42} {'nDCG@10':>8} {'Recall@10':>10}")
     for name, run in systems.items():
         recalls, ndcgs = [], []
