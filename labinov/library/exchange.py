@@ -69,6 +69,8 @@ class ParsedFile:
     rows: list[tuple[int, dict]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     valid_count: int = 0
+    #: Whether ``rows`` holds every valid row (see ``read_file(keep_rows=...)``).
+    rows_complete: bool = True
 
     @property
     def bad_rows(self) -> int:
@@ -241,24 +243,32 @@ def iter_rows(stream, name: str) -> Iterator[tuple[int, dict, list[Problem]]]:
 
 
 def read_file(
-    stream, name: str, *, progress: Callable[[int], None] | None = None, keep_rows: bool = True
+    stream,
+    name: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+    keep_rows: bool | int = True,
 ) -> ParsedFile:
-    """Read and validate every row; ``progress(rows_read)`` is called now and then. With
-    ``keep_rows=False`` only the problems and the count of valid rows are kept (a first
-    pass over a large file)."""
+    """Read and validate every row; ``progress(rows_read)`` is called now and then.
+
+    ``keep_rows``: True keeps every valid row; False keeps only the problems and the count
+    of valid rows (a first pass over a large file); a number keeps the rows while there
+    are no more than that many, and none beyond (``rows_complete`` says which)."""
     parsed = ParsedFile()
+    limit = None if keep_rows is True else int(keep_rows)
     count = 0
     for count, (number, row, problems) in enumerate(iter_rows(stream, name), start=1):
         if progress and count % 5000 == 0:
             progress(count)
         if problems:
             parsed.problems.extend(problems)
-        elif keep_rows:
-            parsed.rows.append((number, row))
-        else:
-            parsed.valid_count += 1
-    if keep_rows:
-        parsed.valid_count = len(parsed.rows)
+            continue
+        parsed.valid_count += 1
+        if parsed.rows_complete:
+            if limit is not None and parsed.valid_count > limit:
+                parsed.rows, parsed.rows_complete = [], False
+            else:
+                parsed.rows.append((number, row))
     if progress:
         progress(count)
     return parsed

@@ -164,3 +164,13 @@ def test_an_unknown_file_type_is_refused(tmp_path):
     path.write_text("source_id,name,region\n", encoding="utf-8")
     ok, output = run(path)
     assert not ok and ".csv" in output
+
+
+def test_a_file_too_large_to_keep_is_read_twice(tmp_path, monkeypatch):
+    from labinov.library.management.commands import import_library
+
+    monkeypatch.setattr(import_library, "KEEP_ROWS", 1)
+    rows = [[f"uji-{i}", f"Layanan {i}", "Kabupaten Uji", "", "", ""] for i in range(5)]
+    ok, output = run(write_csv(tmp_path / "besar.csv", rows))
+    assert ok, output
+    assert LibraryEntry.objects.count() == 5

@@ -10,6 +10,10 @@ from labinov.library import actions
 from labinov.library.exchange import ExchangeError, read_file, valid_rows
 from labinov.library.progress import ProgressBar
 
+#: Valid rows kept in memory between the checking pass and the writing pass; a larger
+#: file is read twice instead.
+KEEP_ROWS = 250_000
+
 
 class Command(BaseCommand):
     help = (
@@ -34,7 +38,7 @@ class Command(BaseCommand):
         bar = ProgressBar("Membaca", stream=self.stderr._out)
         try:
             with path.open("rb") as stream:
-                parsed = read_file(stream, path.name, progress=bar.update, keep_rows=False)
+                parsed = read_file(stream, path.name, progress=bar.update, keep_rows=KEEP_ROWS)
         except ExchangeError as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
         finally:
@@ -58,11 +62,17 @@ class Command(BaseCommand):
                 % {"n": parsed.bad_rows}
             )
         bar = ProgressBar("Mengimpor", total=parsed.valid_count, stream=self.stderr._out)
+        # Rows kept from the first pass when the file is small enough, else read again.
         stream = path.open("rb")
+        rows = (
+            (row for _n, row in parsed.rows)
+            if parsed.rows_complete
+            else valid_rows(stream, path.name)
+        )
         try:
             result = actions.import_entries(
                 acting_user=SystemActor("cli: labinov import-library"),
-                rows=valid_rows(stream, path.name),
+                rows=rows,
                 file_name=path.name,
                 skipped=parsed.bad_rows,
                 progress=bar.update,
