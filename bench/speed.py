@@ -38,6 +38,11 @@ def main() -> None:
     )
     parser.add_argument("--skip-like", action="store_true", help="leave out the LIKE scan")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="SQLite: search the database of an earlier run instead of importing again",
+    )
+    parser.add_argument(
         "--like-sample", type=int, default=45, help="queries asked of the LIKE scans (slow)"
     )
     args = parser.parse_args()
@@ -55,10 +60,12 @@ def main() -> None:
 
     if args.database == "sqlite":
         db = bench_dir / f"bench-{args.rows}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
+        reuse = args.reuse and db.exists()
+        for suffix in ("", "-wal", "-shm") if not reuse else ():
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{db}"
     else:
+        reuse = False
         import psycopg
 
         url = args.postgres_url
