@@ -7,6 +7,7 @@ from labinov.core.api import router as core_router
 from labinov.core.api_support import Caller, install_error_handlers
 from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
+from labinov.library.api import router as library_router
 from labinov.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -27,3 +28,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", lab_router)
 api.add_router("/", innovations_router)
+api.add_router("/", library_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "labinov.regions",
     "labinov.lab",
     "labinov.innovations",
+    "labinov.library",
     "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +181,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Labinov <noreply@labinov.invalid>")
+
+# Background work (knowledge-base imports): django-tasks with its database backend, so it
+# runs on SQLite alone and spreads over `labinov db_worker` processes on PostgreSQL.
+TASKS = {
+    "default": {
+        "BACKEND": env("LABINOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 #: gunicorn worker processes of `labinov serve`.
 WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "3"))

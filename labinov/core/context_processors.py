@@ -15,6 +15,7 @@ def navigation(request):
         (reverse("regions:list"), _("Regions")),
         (reverse("lab:list"), LAB_NAV_LABEL),
         (reverse("innovations:list"), INNOVATIONS_NAV_LABEL),
+        (reverse("library:search"), _("Knowledge base")),
     ]
     if access.unit_ids():
         # A unit head or team member starts from their own unit.

@@ -16,10 +16,14 @@ from labinov.accounts.models import Role, User
 from labinov.core.system import SystemActor
 from labinov.demo.innovations_demo import load_innovations_demo
 from labinov.demo.lab_demo import load_lab_demo
+from labinov.library import actions as library_actions
+from labinov.library.exchange import read_file
+from labinov.library.models import LibraryEntry
 from labinov.regions import actions as region_actions
 from labinov.regions.models import Region, Unit
 
 DATA = Path(__file__).resolve().parent / "data" / "purbalingga.json"
+LIBRARY_DATA = Path(__file__).resolve().parent.parent / "library" / "data" / "innovations.jsonl"
 DEMO_PASSWORD = "labinov-demo"
 #: Counts of the units enrolled in Purbalingga's 2022 lab (DOMAIN.md).
 LAB_2022_COUNTS = {"opd": 35, "kecamatan": 18, "puskesmas_rsud": 25, "bumd": 8}
@@ -129,4 +133,21 @@ def load_demo(*, stdout=None) -> Region:
             User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     programme = load_lab_demo(system=system, region=region)
     load_innovations_demo(system=system, programme=programme)
+    load_library(system)
     return region
+
+
+def load_library(system) -> int:
+    """The real innovations of the knowledge base (labinov/library/data), imported through
+    the import action; nothing is written when they are all there already."""
+    with LIBRARY_DATA.open("rb") as stream:
+        rows = [row for _number, row in read_file(stream, LIBRARY_DATA.name).rows]
+    ids = [row["source_id"] for row in rows]
+    present = LibraryEntry.objects.filter(
+        source=LibraryEntry.Source.IMPORTED, source_id__in=ids
+    ).count()
+    if present == len(ids):
+        return 0
+    return library_actions.import_entries(
+        acting_user=system, rows=rows, file_name=LIBRARY_DATA.name
+    ).total

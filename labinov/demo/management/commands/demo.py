@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from labinov.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from labinov.library.models import LibraryEntry
 from labinov.regions.models import Region
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 f"Demo region: {region} ({region.code}), {region.units.count()} units."
             )
         )
+        self.stdout.write(f"Knowledge base: {LibraryEntry.objects.count()} innovations.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
             where = f" — {account.unit}" if account.unit else ""

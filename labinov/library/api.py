@@ -1,0 +1,135 @@
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from labinov.library.models import LibraryEntry
+from labinov.library.selectors import entries_visible_to, search_entries, similar_entries
+
+router = Router(tags=["knowledge base"])
+
+
+class EntryOut(Schema):
+    id: int
+    source: str
+    source_id: str
+    name: str
+    region: str
+    province: str
+    year: int | None
+    agency: str
+    form: str
+    digital: bool | None
+    sector: str
+    stage: str
+    problem: str
+    solution: str
+    impact: str
+    url: str
+    replication_count: int
+
+
+class HitOut(Schema):
+    id: int
+    source_id: str
+    name: str
+    region: str
+    province: str
+    year: int | None
+    sector: str
+    form: str
+    digital: bool | None
+    stage: str
+    score: float
+    snippet: str = Field(description="a passage around the matching words, <mark>ed (HTML)")
+
+
+class FacetValue(Schema):
+    value: str | int | bool
+    count: int
+
+
+class SearchOut(Schema):
+    count: int
+    items: list[HitOut]
+    facets: dict[str, list[FacetValue]]
+    corrections: dict[str, str] = Field(description="misspelt words and the stem searched")
+
+
+class SimilarOut(HitOut):
+    near_duplicate: bool
+
+
+class Filters(Schema):
+    province: str | None = None
+    region: str | None = None
+    sector: str | None = None
+    form: LibraryEntry.Form | None = None
+    digital: bool | None = None
+    stage: LibraryEntry.Stage | None = None
+    year: int | None = None
+
+
+def _hit(entry, score, snippet) -> dict:
+    return {
+        **{f: getattr(entry, f) for f in HitOut.model_fields if hasattr(entry, f)},
+        "id": entry.pk,
+        "score": score,
+        "snippet": snippet,
+    }
+
+
+@router.get("/library/search", response=SearchOut, summary="Search the knowledge base")
+def search(
+    request,
+    filters: Query[Filters],
+    q: str = Query(..., min_length=1, max_length=500, description="what to look for"),
+    limit: int = Query(10, ge=1, le=100),
+    offset: int = Query(0, ge=0, le=1000),
+):
+    """Indonesian-aware search (stems, stop words, variants, small misspellings), best
+    first, with facet counts over the results."""
+    results = search_entries(
+        request.auth,
+        q,
+        filters=filters.dict(exclude_none=True),
+        limit=limit,
+        offset=offset,
+        with_facets=True,
+    )
+    return {
+        "count": results.count,
+        "items": [_hit(h.entry, h.score, h.snippet) for h in results.hits],
+        "facets": {
+            name: [{"value": v, "count": n} for v, n in values]
+            for name, values in results.facets.items()
+        },
+        "corrections": results.query.corrections if results.query else {},
+    }
+
+
+@router.get("/library/similar", response=list[SimilarOut], summary="Similar innovations")
+def similar(
+    request,
+    text: str = Query(..., min_length=1, max_length=5000),
+    region: str | None = None,
+    limit: int = Query(5, ge=1, le=20),
+):
+    """Entries that address the need described in ``text``; those of ``region`` that match
+    most of it are flagged ``near_duplicate``."""
+    return [
+        {**_hit(s.entry, s.score, s.snippet), "near_duplicate": s.near_duplicate}
+        for s in similar_entries(text, region=region, limit=limit)
+    ]
+
+
+@router.get("/library", response=list[EntryOut], summary="Knowledge-base entries")
+@paginate(LimitOffsetPagination)
+def list_entries(request, filters: Query[Filters]):
+    qs = entries_visible_to(request.auth).order_by("name", "id")
+    return qs.filter(**filters.dict(exclude_none=True))
+
+
+@router.get("/library/{entry_id}", response=EntryOut, summary="One knowledge-base entry")
+def get_entry(request, entry_id: int):
+    return get_object_or_404(entries_visible_to(request.auth), pk=entry_id)

@@ -1,0 +1,322 @@
+"""The knowledge-base exchange format (DESIGN.md contract 4): reading CSV, XLSX and JSON
+Lines into validated rows, and writing them back. Reading never touches the database.
+
+Row numbers are what a person sees in the file: in CSV and XLSX the header is row 1, so
+the first record is row 2; in JSON Lines the first line is row 1.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from labinov.library.models import LibraryEntry
+
+COLUMNS = [
+    "source_id",
+    "name",
+    "region",
+    "province",
+    "year",
+    "agency",
+    "form",
+    "digital",
+    "sector",
+    "stage",
+    "problem",
+    "solution",
+    "impact",
+    "url",
+]
+REQUIRED = ("source_id", "name", "region")
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+MAX_LENGTHS = {
+    f.name: f.max_length
+    for f in LibraryEntry._meta.get_fields()
+    if f.name in COLUMNS and getattr(f, "max_length", None)
+}
+TRUE = {"true", "ya", "yes", "1", "benar"}
+FALSE = {"false", "tidak", "no", "0", "salah"}
+
+
+class ExchangeError(Exception):
+    """The file as a whole cannot be read (unknown format, not UTF-8, no header...)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        return _("row %(row)s, column %(column)s: %(reason)s") % {
+            "row": self.row,
+            "column": self.column or "-",
+            "reason": self.reason,
+        }
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class ParsedFile:
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    valid_count: int = 0
+    #: Whether ``rows`` holds every valid row (see ``read_file(keep_rows=...)``).
+    rows_complete: bool = True
+
+    @property
+    def bad_rows(self) -> int:
+        return len({p.row for p in self.problems})
+
+
+def file_format(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in FORMATS:
+        raise ExchangeError(
+            _("Unknown file type %(suffix)s: use .csv, .xlsx or .jsonl.") % {"suffix": suffix}
+        )
+    return FORMATS[suffix]
+
+
+def _raw_rows(stream, fmt: str) -> Iterator[tuple[int, dict | None]]:
+    """(row number, record) pairs; record None for a line that is not a JSON object."""
+    if fmt == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if not header:
+            raise ExchangeError(_("The file is empty: the first row must name the columns."))
+        header = [h.strip().lower() for h in header]
+        _check_header(header)
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            yield number, dict(zip(header, values, strict=False))
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(stream, read_only=True, data_only=True)
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header:
+            raise ExchangeError(_("The file is empty: the first row must name the columns."))
+        header = [str(h or "").strip().lower() for h in header]
+        _check_header(header)
+        for number, values in enumerate(rows, start=2):
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            yield number, dict(zip(header, values, strict=False))
+        book.close()
+    else:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig")
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                record = None
+            yield number, record if isinstance(record, dict) else None
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ExchangeError(
+            _("Row 1 lacks the required column(s) %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
+    """One record as the model takes it, and what is wrong with it (all of it)."""
+    problems: list[Problem] = []
+    row: dict = {}
+    for column in COLUMNS:
+        value = raw.get(column)
+        if column == "year":
+            text = _text(value)
+            if text == "":
+                row["year"] = None
+            elif text.isdigit() and 1900 <= int(text) <= 2100:
+                row["year"] = int(text)
+            else:
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        _("a year is four digits, e.g. 2021, not %(v)r") % {"v": text},
+                    )
+                )
+        elif column == "digital":
+            if isinstance(value, bool):
+                row["digital"] = value
+                continue
+            text = _text(value).lower()
+            if text == "":
+                row["digital"] = None
+            elif text in TRUE:
+                row["digital"] = True
+            elif text in FALSE:
+                row["digital"] = False
+            else:
+                problems.append(
+                    Problem(number, column, _("write true or false, not %(v)r") % {"v": text})
+                )
+        else:
+            text = _text(value)
+            if column in REQUIRED and not text:
+                problems.append(Problem(number, column, _("required, but empty")))
+            elif column == "form" and text and text not in LibraryEntry.Form.values:
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        _("%(v)r is not one of %(choices)s")
+                        % {"v": text, "choices": ", ".join(LibraryEntry.Form.values)},
+                    )
+                )
+            elif column == "stage" and text and text not in LibraryEntry.Stage.values:
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        _("%(v)r is not one of %(choices)s")
+                        % {"v": text, "choices": ", ".join(LibraryEntry.Stage.values)},
+                    )
+                )
+            elif column in MAX_LENGTHS and len(text) > MAX_LENGTHS[column]:
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        _("longer than %(n)s characters") % {"n": MAX_LENGTHS[column]},
+                    )
+                )
+            row[column] = text
+    return row, problems
+
+
+def iter_rows(stream, name: str) -> Iterator[tuple[int, dict, list[Problem]]]:
+    """Every row of the file with its number, as the model takes it, and its problems."""
+    fmt = file_format(name)
+    seen: dict[str, int] = {}
+    try:
+        for number, raw in _raw_rows(stream, fmt):
+            if raw is None:
+                yield number, {}, [Problem(number, "", _("not a JSON object"))]
+                continue
+            row, problems = clean_row(number, raw)
+            sid = row.get("source_id")
+            if sid and sid in seen:
+                problems.append(
+                    Problem(
+                        number,
+                        "source_id",
+                        _("%(id)r already appears on row %(row)s") % {"id": sid, "row": seen[sid]},
+                    )
+                )
+            elif sid:
+                seen[sid] = number
+            yield number, row, problems
+    except UnicodeDecodeError as exc:
+        raise ExchangeError(_("The file is not UTF-8 text: save it as UTF-8.")) from exc
+    except ExchangeError:
+        raise
+    except (csv.Error, OSError, ValueError, KeyError) as exc:
+        raise ExchangeError(_("The file cannot be read: %(error)s") % {"error": exc}) from exc
+
+
+def read_file(
+    stream,
+    name: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+    keep_rows: bool | int = True,
+) -> ParsedFile:
+    """Read and validate every row; ``progress(rows_read)`` is called now and then.
+
+    ``keep_rows``: True keeps every valid row; False keeps only the problems and the count
+    of valid rows (a first pass over a large file); a number keeps the rows while there
+    are no more than that many, and none beyond (``rows_complete`` says which)."""
+    parsed = ParsedFile()
+    limit = None if keep_rows is True else int(keep_rows)
+    count = 0
+    for count, (number, row, problems) in enumerate(iter_rows(stream, name), start=1):
+        if progress and count % 5000 == 0:
+            progress(count)
+        if problems:
+            parsed.problems.extend(problems)
+            continue
+        parsed.valid_count += 1
+        if parsed.rows_complete:
+            if limit is not None and parsed.valid_count > limit:
+                parsed.rows, parsed.rows_complete = [], False
+            else:
+                parsed.rows.append((number, row))
+    if progress:
+        progress(count)
+    return parsed
+
+
+def valid_rows(stream, name: str) -> Iterator[dict]:
+    """The valid rows of a file, read again (the second pass of a large import)."""
+    for _number, row, problems in iter_rows(stream, name):
+        if not problems:
+            yield row
+
+
+def export_value(entry: dict, column: str):
+    value = entry.get(column)
+    return "" if value is None else value
+
+
+def write_file(records: Iterable[dict], path: Path) -> int:
+    """Write records (dicts with the exchange columns) in the format of the file's suffix."""
+    fmt = file_format(path.name)
+    count = 0
+    if fmt == "csv":
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(COLUMNS)
+            for record in records:
+                row = []
+                for c in COLUMNS:
+                    value = record.get(c)
+                    if isinstance(value, bool):
+                        value = "true" if value else "false"
+                    row.append("" if value is None else value)
+                writer.writerow(row)
+                count += 1
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("inovasi")
+        sheet.append(COLUMNS)
+        for record in records:
+            sheet.append([record.get(c) if record.get(c) is not None else "" for c in COLUMNS])
+            count += 1
+        book.save(path)
+    else:
+        with path.open("w", encoding="utf-8") as out:
+            for record in records:
+                out.write(json.dumps({c: record.get(c) for c in COLUMNS}, ensure_ascii=False))
+                out.write("\n")
+                count += 1
+    return count

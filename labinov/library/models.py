@@ -1,0 +1,157 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class LibraryEntry(models.Model):
+    """One innovation of the national knowledge base, in the exchange format of DESIGN.md
+    (contract 4). ``source_id`` is unique within its ``source``: re-importing updates.
+
+    ``index_name``, ``index_main`` and ``index_rest`` hold the record's Indonesian search
+    terms (Sastrawi stems, stop words removed), written by ``actions`` with the record. The
+    database indexes them in the same transaction (SQLite: an FTS5 table kept by triggers;
+    PostgreSQL: a generated tsvector column), see docs/search.md.
+    """
+
+    class Source(models.TextChoices):
+        IMPORTED = "impor", _("Imported")
+        LOCAL = "labinov", _("This installation")
+
+    class Form(models.TextChoices):
+        PUBLIC_SERVICE = "pelayanan_publik", _("Public service")
+        GOVERNANCE = "tata_kelola", _("Governance")
+        OTHER = "lainnya", _("Other")
+
+    class Stage(models.TextChoices):
+        INITIATIVE = "inisiatif", _("Initiative")
+        TRIAL = "uji_coba", _("Trial")
+        APPLIED = "penerapan", _("Applied")
+
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.IMPORTED
+    )
+    source_id = models.CharField(_("source id"), max_length=200)
+    name = models.CharField(_("name"), max_length=300)
+    region = models.CharField(_("region"), max_length=200, db_index=True)
+    province = models.CharField(_("province"), max_length=100, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
+    agency = models.CharField(_("agency"), max_length=300, blank=True)
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices, blank=True)
+    digital = models.BooleanField(_("digital"), null=True, blank=True)
+    sector = models.CharField(_("sector"), max_length=100, blank=True, db_index=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    impact = models.TextField(_("impact"), blank=True)
+    url = models.TextField(_("sources (URL)"), blank=True)
+    #: Replications started from this entry (the Replication model of a later issue
+    #: keeps it current).
+    replication_count = models.PositiveIntegerField(_("replications"), default=0)
+    index_name = models.TextField(editable=False, blank=True)
+    index_main = models.TextField(editable=False, blank=True)
+    index_rest = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("knowledge-base entry")
+        verbose_name_plural = _("knowledge-base entries")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="library_entry_source_id")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.region})"
+
+    def get_absolute_url(self):
+        return reverse("library:entry", kwargs={"pk": self.pk})
+
+    @property
+    def urls(self) -> list[str]:
+        return [u.strip() for u in self.url.replace("\n", ";").split(";") if u.strip()]
+
+
+class LibraryTerm(models.Model):
+    """A search term (a stem) and the number of entries that hold it: IDF for ranking,
+    rarest-first query planning and spelling correction. Kept by ``actions``."""
+
+    term = models.CharField(max_length=100, unique=True)
+    df = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term} ({self.df})"
+
+
+class LibraryWord(models.Model):
+    """A word as written in the entries and its stem, for correcting misspelt queries."""
+
+    word = models.CharField(max_length=100, unique=True)
+    stem = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.word
+
+
+class LibraryStats(models.Model):
+    """One row: entry count and field lengths for BM25, and a generation number that every
+    write bumps, so each web process knows when its cached vocabulary is stale."""
+
+    entries = models.PositiveBigIntegerField(default=0)
+    name_length = models.PositiveBigIntegerField(default=0)
+    main_length = models.PositiveBigIntegerField(default=0)
+    rest_length = models.PositiveBigIntegerField(default=0)
+    generation = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.entries} entries, generation {self.generation}"
+
+    @classmethod
+    def current(cls) -> "LibraryStats":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class ImportRun(models.Model):
+    """A file imported from the browser, run as a background task; its page polls it."""
+
+    class Status(models.TextChoices):
+        WAITING = "menunggu", _("Waiting")
+        RUNNING = "berjalan", _("Running")
+        DONE = "selesai", _("Done")
+        REJECTED = "ditolak", _("Rejected")
+        FAILED = "gagal", _("Failed")
+
+    file = models.FileField(_("file"), upload_to="library-imports/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    skip_invalid = models.BooleanField(_("import the valid rows, skip the bad ones"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status in (self.Status.WAITING, self.Status.RUNNING) else 100
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)

@@ -1,0 +1,317 @@
+"""Search over the knowledge base: plan the query, fetch candidates from the database's
+full-text index, rank them with ``ranking`` and count facets.
+
+Query planning keeps the cost bounded whatever the size of the knowledge base: concepts are
+taken rarest first while their summed document frequencies stay within a budget of
+postings (common words such as "warga" or "pelayanan" then only re-rank, never fetch); when
+even the rarest concept is common, the two rarest must both match. At most
+``CANDIDATES`` records are fetched in the index's own order and re-ranked here.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count
+
+from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
+from labinov.library.search import analysis, ranking
+
+CANDIDATES = 100
+#: Matches the database may score per query: FTS5's bm25 costs about 6 µs a match;
+#: PostgreSQL's ts_rank reads each match's tsvector from the table, so it gets fewer.
+POSTINGS_BUDGET = {"sqlite": 3_000, "postgresql": 1_000}
+SMALL_CORPUS = 2_000
+FACETS = ("province", "region", "sector", "form", "digital", "stage", "year")
+FILTERS = FACETS
+_FTS_SAFE = re.compile(r"^[0-9a-z]+$")
+
+
+class DatabaseVocabulary(ranking.Vocabulary):
+    """Document frequencies read from ``LibraryTerm`` as a query needs them; the known
+    words for spelling correction are loaded once per process and generation."""
+
+    _words_cache: dict = {}
+
+    def __init__(self, stats: LibraryStats):
+        super().__init__({}, {}, stats.entries)
+        self.generation = stats.generation
+        self._loaded_words = False
+
+    def prefetch(self, terms) -> None:
+        wanted = {t for t in terms if t not in self.df_map}
+        if wanted:
+            found = dict(LibraryTerm.objects.filter(term__in=wanted).values_list("term", "df"))
+            for term in wanted:
+                self.df_map[term] = found.get(term, 0)
+
+    def df(self, term: str) -> int:
+        if term not in self.df_map:
+            self.prefetch([term])
+        return self.df_map[term]
+
+    def _delete_index(self):
+        cached = self._words_cache.get("index")
+        if cached is None or cached[0] != self.generation:
+            self.words = dict(LibraryWord.objects.values_list("word", "stem"))
+            self._deletes = None
+            built = super()._delete_index()
+            DatabaseVocabulary._words_cache["index"] = (self.generation, built, self.words)
+            return built
+        self.words = cached[2]
+        return cached[1]
+
+
+@dataclass
+class Hit:
+    entry: LibraryEntry
+    score: float
+    snippet: str = ""
+
+
+@dataclass
+class Results:
+    query: ranking.Query | None
+    hits: list[Hit]
+    count: int
+    facets: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
+    capped: bool = False
+
+
+def parse_query(
+    text: str, stats: LibraryStats | None = None
+) -> tuple[ranking.Query, DatabaseVocabulary]:
+    stats = stats or LibraryStats.current()
+    vocab = DatabaseVocabulary(stats)
+    lexicon = analysis.lexicon()
+    terms = set()
+    for word in analysis.words(text):
+        for term in analysis.word_terms(word):
+            terms.add(term)
+            for variant in lexicon.get(term, ()):
+                terms.update(variant)
+    vocab.prefetch(terms)
+    return ranking.parse(text, vocab), vocab
+
+
+def _groups(query: ranking.Query, vocab: ranking.Vocabulary) -> list[tuple[int, list]]:
+    """(postings, alternatives) of each concept that the index holds, rarest first."""
+    out = []
+    for concept in query.concepts:
+        alts = [a for a in concept.alternatives if all(vocab.df(t) for t in a)]
+        if alts:
+            out.append((sum(min(vocab.df(t) for t in a) for a in alts), alts))
+    return sorted(out, key=lambda g: g[0])
+
+
+def _fts_alternative(alt: tuple[str, ...]) -> str:
+    parts = [t for t in alt if _FTS_SAFE.match(t)]
+    return "(" + " AND ".join(parts) + ")" if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def _tsquery_alternative(alt: tuple[str, ...]) -> str:
+    parts = [t for t in alt if _FTS_SAFE.match(t)]
+    return "(" + " & ".join(parts) + ")" if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def _filter_sql(filters: dict) -> tuple[str, list]:
+    clauses, params = [], []
+    for name in FILTERS:
+        value = filters.get(name)
+        if value in (None, ""):
+            continue
+        clauses.append(f"e.{connection.ops.quote_name(name)} = %s")
+        params.append(value)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _expression(groups: list[list], *, conjunctive: bool) -> str:
+    if connection.vendor == "postgresql":
+        inner, outer, render = " | ", (" & " if conjunctive else " | "), _tsquery_alternative
+    else:
+        inner, outer, render = " OR ", (" AND " if conjunctive else " OR "), _fts_alternative
+    return outer.join("(" + inner.join(filter(None, map(render, alts))) + ")" for alts in groups)
+
+
+def _fetch(expression: str, filters: dict, *, ranked: bool) -> list[int]:
+    """Ids matching the full-text expression: the index's best ``CANDIDATES`` when
+    ``ranked`` (scoring every match: only for small match sets), else the first ones."""
+    where, params = _filter_sql(filters)
+    table = LibraryEntry._meta.db_table
+    if connection.vendor == "sqlite":
+        weights = ", ".join(str(w) for w in ranking.FIELD_WEIGHTS)
+        join = f" JOIN {table} e ON e.id = f.rowid" if where else ""
+        order = f" ORDER BY bm25(library_fts, {weights})" if ranked else ""
+        sql = (
+            f"SELECT f.rowid FROM library_fts f{join} WHERE library_fts MATCH %s{where}"
+            f"{order} LIMIT {CANDIDATES}"
+        )
+    elif connection.vendor == "postgresql":
+        order = (
+            " ORDER BY ts_rank('{0, 0.17, 0.33, 1.0}'::float4[], e.search_vector, q) DESC"
+            if ranked
+            else ""
+        )
+        sql = (
+            f"SELECT e.id FROM {table} e, to_tsquery('simple', %s) q "
+            f"WHERE e.search_vector @@ q{where}{order} LIMIT {CANDIDATES}"
+        )
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [expression, *params])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def candidate_ids(query: ranking.Query, vocab: ranking.Vocabulary, filters: dict) -> list[int]:
+    """Plan and run the candidate fetch; never scores more than about ``POSTINGS_BUDGET``
+    matches in the database.
+
+    1. The rare concepts (rarest first, while their postings fit the budget) are ORed
+       and the index ranks their matches.
+    2. The common concepts left over are ANDed, dropping the most common until something
+       matches; the first matches found are taken (they are ranked here with the rest).
+    """
+    groups = _groups(query, vocab)
+    budget = POSTINGS_BUDGET.get(connection.vendor, 1_000)
+    if vocab.total <= SMALL_CORPUS:  # a small knowledge base: every match is ranked
+        budget = 10**9
+    rare, spent = [], 0
+    for postings, alts in groups:
+        if spent + postings > budget:
+            break
+        rare.append(alts)
+        spent += postings
+    common = [alts for _p, alts in groups[len(rare) :]]
+    ids: list[int] = []
+    if rare:
+        ids = _fetch(_expression(rare, conjunctive=False), filters, ranked=True)
+    while common:
+        # Unranked: the first matches of the conjunction, ranked here with the rest.
+        more = _fetch(_expression(common, conjunctive=True), filters, ranked=False)
+        if more or len(common) == 1:
+            seen = set(ids)
+            ids += [i for i in more if i not in seen]
+            break
+        common = common[:-1]
+    return ids
+
+
+def _document(entry: LibraryEntry) -> ranking.Document:
+    return ranking.Document(
+        entry.pk, (entry.index_name.split(), entry.index_main.split(), entry.index_rest.split())
+    )
+
+
+def _facets(rows: list[dict]) -> dict[str, list[tuple[object, int]]]:
+    out = {}
+    for name in FACETS:
+        counts: dict = {}
+        for row in rows:
+            value = row[name]
+            if value in (None, ""):
+                continue
+            counts[value] = counts.get(value, 0) + 1
+        out[name] = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return out
+
+
+def _browse(filters: dict, limit: int, offset: int, with_facets: bool) -> Results:
+    qs = LibraryEntry.objects.all()
+    qs = qs.filter(**{k: v for k, v in filters.items() if k in FILTERS and v not in (None, "")})
+    facets = {}
+    if with_facets:
+        for name in FACETS:
+            rows = qs.exclude(**{f"{name}__isnull": True}).values_list(name).annotate(n=Count("id"))
+            facets[name] = sorted(
+                ((v, n) for v, n in rows.order_by() if v not in ("", None)),
+                key=lambda kv: (-kv[1], str(kv[0])),
+            )
+    total = qs.count()
+    entries = list(qs.order_by("-year", "name", "id")[offset : offset + limit])
+    return Results(None, [Hit(e, 0.0, e.problem[:240]) for e in entries], total, facets)
+
+
+def search(
+    text: str,
+    *,
+    filters: dict | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    with_facets: bool = False,
+    snippets: bool = True,
+) -> Results:
+    """The knowledge base's answer to ``text``, best first. An empty text lists entries
+    (filtered), newest first."""
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+    stats = LibraryStats.current()
+    if not analysis.words(text):
+        return _browse(filters, limit, offset, with_facets)
+    query, vocab = parse_query(text, stats)
+    ids = candidate_ids(query, vocab, filters)
+    columns = ("id", "index_name", "index_main", "index_rest", *FACETS)
+    rows = LibraryEntry.objects.filter(pk__in=ids).values_list(*columns)
+    lengths = (
+        stats.name_length / max(stats.entries, 1),
+        stats.main_length / max(stats.entries, 1),
+        stats.rest_length / max(stats.entries, 1),
+    )
+    scored = []
+    for row in rows:
+        doc = ranking.Document(row[0], (row[1].split(), row[2].split(), row[3].split()))
+        value = ranking.score(query, doc, lengths)
+        if value > 0:
+            scored.append((value, row[0], dict(zip(FACETS, row[4:], strict=True))))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    page_ids = [pk for _s, pk, _f in scored[offset : offset + limit]]
+    by_id = LibraryEntry.objects.in_bulk(page_ids)
+    ranked = [(s, by_id[pk]) for s, pk, _f in scored if pk in by_id]
+    terms = query.terms()
+    hits = [Hit(e, round(s, 4), snippet(e, terms) if snippets else "") for s, e in ranked]
+    return Results(
+        query,
+        hits,
+        len(scored),
+        _facets([f for _s, _pk, f in scored]) if with_facets else {},
+        capped=len(ids) >= CANDIDATES,
+    )
+
+
+def highlight(text: str, terms: set[str]) -> str:
+    """The text, HTML-escaped, with the words that match ``terms`` in ``<mark>``."""
+    out, last = [], 0
+    lowered = analysis.normalise(text)
+    if len(lowered) != len(text):  # normalisation changed lengths: match on the text itself
+        lowered = text.lower()
+    for match in analysis.TOKEN.finditer(lowered):
+        word_terms = set(analysis.word_terms(match.group()))
+        if word_terms & terms:
+            out.append(html.escape(text[last : match.start()]))
+            out.append(f"<mark>{html.escape(text[match.start() : match.end()])}</mark>")
+            last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(entry: LibraryEntry, terms: set[str], width: int = 220) -> str:
+    """A short passage of the problem, solution or impact around the first matching word,
+    highlighted (safe HTML)."""
+    for text in (entry.problem, entry.solution, entry.impact):
+        if not text:
+            continue
+        lowered = text.lower()
+        for match in analysis.TOKEN.finditer(lowered):
+            if set(analysis.word_terms(match.group())) & terms:
+                start = max(0, match.start() - width // 3)
+                if start:
+                    space = text.find(" ", start)
+                    start = space + 1 if 0 <= space < match.start() else start
+                end = min(len(text), start + width)
+                if end < len(text):
+                    space = text.rfind(" ", start, end)
+                    end = space if space > match.end() else end
+                piece = highlight(text[start:end], terms)
+                return ("… " if start else "") + piece + (" …" if end < len(text) else "")
+    text = entry.problem or entry.solution or ""
+    return html.escape(text[:width]) + (" …" if len(text) > width else "")

@@ -1,0 +1,136 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from labinov.core.errors import NotAllowed
+from labinov.library.actions import may_import
+from labinov.library.forms import ImportForm, SearchForm, SimilarForm
+from labinov.library.models import ImportRun, LibraryEntry
+from labinov.library.search.engine import FACETS
+from labinov.library.selectors import (
+    entries_visible_to,
+    import_runs_visible_to,
+    search_entries,
+    similar_entries,
+)
+from labinov.library.tasks import import_library_file
+
+PER_PAGE = 20
+
+
+def _facet_label(name, value):
+    if name == "form":
+        return LibraryEntry.Form(value).label if value in LibraryEntry.Form.values else value
+    if name == "stage":
+        return LibraryEntry.Stage(value).label if value in LibraryEntry.Stage.values else value
+    if name == "digital":
+        return _("Digital") if value else _("Not digital")
+    if name == "sector":
+        return str(value).replace("_", " ")
+    return value
+
+
+def search(request):
+    """The public search page of the knowledge base."""
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "results": None, "may_import": may_import(request.user)}
+    if form.is_valid():
+        text, filters = form.cleaned_data["q"], form.filters()
+        try:
+            number = max(int(request.GET.get("page", 1)), 1)
+        except ValueError:
+            number = 1
+
+        def run(n):
+            return search_entries(
+                request.user,
+                text,
+                filters=filters,
+                limit=PER_PAGE,
+                offset=(n - 1) * PER_PAGE,
+                with_facets=True,
+            )
+
+        results = run(number)
+        page = Paginator(range(results.count), PER_PAGE).get_page(number)
+        if page.number != number:
+            results = run(page.number)
+        params = {k: v for k, v in request.GET.items() if k != "page" and v}
+        context.update(
+            results=results,
+            page=page,
+            extra="&" + urlencode(params) if params else "",
+            facets=[
+                {
+                    "name": name,
+                    "label": form.fields[name].label,
+                    "selected": request.GET.get(name, ""),
+                    "values": [
+                        (
+                            ("true" if v else "false") if name == "digital" else v,
+                            _facet_label(name, v),
+                            n,
+                        )
+                        for v, n in results.facets.get(name, [])[:50]
+                    ],
+                }
+                for name in FACETS
+            ],
+        )
+    if request.htmx:
+        return render(request, "library/_results.html", context)
+    return render(request, "library/search.html", context)
+
+
+def entry_detail(request, pk):
+    entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
+    similar = [
+        s
+        for s in similar_entries(f"{entry.name} {entry.problem}", limit=6)
+        if s.entry.pk != entry.pk
+    ][:5]
+    return render(request, "library/entry_detail.html", {"entry": entry, "similar": similar})
+
+
+def similar(request):
+    """HTMX partial: knowledge-base entries similar to the text being typed (``text``),
+    with near-duplicates in ``region`` flagged. See docs/search.md for how to call it."""
+    form = SimilarForm(request.GET or None)
+    items = []
+    if form.is_valid() and len(form.cleaned_data["text"].split()) >= 2:
+        items = similar_entries(form.cleaned_data["text"], region=form.cleaned_data["region"])
+    return render(request, "library/_similar.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request):
+    if not may_import(request.user):
+        raise NotAllowed(
+            _("Only region coordinators and platform administrators may import innovations.")
+        )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = ImportRun.objects.create(
+            file=upload,
+            original_name=upload.name[:255],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            created_by=request.user,
+        )
+        transaction.on_commit(lambda: import_library_file.enqueue(run.pk))
+        return redirect("library:import_run", pk=run.pk)
+    runs = import_runs_visible_to(request.user)[:10]
+    return render(request, "library/import.html", {"form": form, "runs": runs})
+
+
+@login_required
+def import_run(request, pk):
+    run = get_object_or_404(import_runs_visible_to(request.user), pk=pk)
+    template = "library/_import_status.html" if request.htmx else "library/import_run.html"
+    return render(request, template, {"run": run})

@@ -1,0 +1,28 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from labinov.core.system import SystemActor
+from labinov.library import actions
+from labinov.library.exchange import read_file
+
+REAL = Path(__file__).resolve().parents[2] / "labinov" / "library" / "data" / "innovations.jsonl"
+
+
+@pytest.fixture
+def real_records():
+    return [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def library(db):
+    """The knowledge base holding the 288 real innovations shipped with the app."""
+    with REAL.open("rb") as stream:
+        rows = [row for _n, row in read_file(stream, REAL.name).rows]
+    actions.import_entries(acting_user=SystemActor("test"), rows=rows)
+    return rows
+
+
+def row(source_id, name="Layanan Uji", region="Kabupaten Uji Satu", **extra):
+    return {"source_id": source_id, "name": name, "region": region, **extra}
