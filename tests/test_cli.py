@@ -60,6 +60,10 @@ def test_migrate_demo_and_serve_answer_health(cli_env):
                 assert server.poll() is None, server.stdout.read().decode()
                 assert time.monotonic() < deadline, "labinov serve did not answer in 60 s"
                 time.sleep(0.3)
+        children = subprocess.run(
+            ["ps", "-o", "args=", "--ppid", str(server.pid)], capture_output=True, text=True
+        ).stdout
+        assert "db_worker" in children  # the background worker for browser imports
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as resp:
             html = resp.read().decode()
         assert "Kabupaten Purbalingga" in html

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from labinov.accounts.access import REGION_MANAGERS, get_access
 from labinov.core.actions import record_event
@@ -18,6 +19,12 @@ from labinov.core.errors import ActionError, NotAllowed
 from labinov.library.exchange import COLUMNS, clean_row
 from labinov.library.models import LibraryEntry, LibraryStats
 from labinov.library.search import index
+
+AUDIT_ACTIONS = {
+    "library.import": gettext_lazy("Knowledge base imported"),
+    "library.entry_added": gettext_lazy("Knowledge base entry added"),
+    "library.entry_updated": gettext_lazy("Knowledge base entry updated"),
+}
 
 BATCH = 2000
 _INSERT_FIELDS = ["source", *COLUMNS, "index_name", "index_main", "index_rest"]

@@ -1,8 +1,9 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from labinov.core.api_support import Pagination
 from labinov.library.models import LibraryEntry
 from labinov.library.selectors import entries_visible_to, search_entries, similar_entries
 
@@ -124,7 +125,7 @@ def similar(
 
 
 @router.get("/library", response=list[EntryOut], summary="Knowledge-base entries")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_entries(request, filters: Query[Filters]):
     qs = entries_visible_to(request.auth).order_by("name", "id")
     return qs.filter(**filters.dict(exclude_none=True))

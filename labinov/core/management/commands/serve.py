@@ -1,3 +1,7 @@
+import atexit
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -16,10 +20,18 @@ class Command(BaseCommand):
             help="gunicorn worker processes (default: $WEB_CONCURRENCY or 3)",
         )
         parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=1,
+            help="background task workers to start beside the server, for imports from the "
+            "browser (default 1; 0 when workers run elsewhere, e.g. `labinov db_worker`)",
+        )
+        parser.add_argument(
             "--dev", action="store_true", help="Django's auto-reloading development server"
         )
 
-    def handle(self, *args, host, port, workers, dev, **options):
+    def handle(self, *args, host, port, workers, task_workers, dev, **options):
+        self._start_task_workers(task_workers)
         if dev:
             call_command("runserver", f"{host}:{port}")
             return
@@ -42,3 +54,22 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Labinov: http://{host}:{port}/ ({workers} workers)")
         Server().run()
+
+    def _start_task_workers(self, count: int) -> None:
+        """Background work (large imports) needs a worker; on one machine the server starts
+        it, in its own process group so that stopping the server stops it too."""
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "labinov", "db_worker", "--no-reload"])
+            for _ in range(max(count, 0))
+        ]
+
+        def stop():
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+        atexit.register(stop)
