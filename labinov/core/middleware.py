@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from labinov.core.api_support import error_body
@@ -57,3 +60,18 @@ class RejectNulCharactersMiddleware:
                 return JsonResponse(error_body(NUL_MESSAGE, "invalid"), status=400)
             return HttpResponseBadRequest(NUL_MESSAGE)
         return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the person chose English with the selector in the footer
+    (a cookie). A browser's own language is not asked: many officials' browsers say
+    English while they work in Indonesian. API callers may still ask by Accept-Language."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = settings.LANGUAGE_CODE
+            if request.path.startswith(API_PREFIX):
+                chosen = translation.get_language_from_request(request)
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()

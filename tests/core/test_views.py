@@ -30,3 +30,17 @@ def test_navigation_follows_the_role(client_for, people):
     head = client_for(people["unit_head"]).get("/").content.decode()
     assert "Administrasi" not in head and "Akun saya" in head
     assert f'href="/wilayah/unit/{people["unit_head"].role_assignments.get().unit_id}/"' in head
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(client, region):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_api_callers_may_ask_for_english(client):
+    body = client.get("/api/v1/no-such-thing", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["message"].startswith("Not found")
