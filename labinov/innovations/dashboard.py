@@ -8,6 +8,7 @@ import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from labinov.innovations.models import INNOVATION_STAGES, Innovation, Milestone, ServiceMeasure
@@ -34,7 +35,8 @@ def _overdue_q(today):
 
 FIGURES = {
     "terlambat": _("With an overdue milestone"),
-    "macet": _("Stuck: more than %(days)d days in one stage") % {"days": STUCK_AFTER_DAYS},
+    # Formatted lazily: `%` on a lazy string would fix the language at import time.
+    "macet": format_lazy(_("Stuck: more than {days} days in one stage"), days=STUCK_AFTER_DAYS),
     "membaik": _("With a service improvement achieved"),
     "terbit": _("Published"),
     "selesai": _("Documented"),
