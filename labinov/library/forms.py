@@ -57,8 +57,20 @@ class ImportForm(forms.Form):
 
 
 class SimilarForm(forms.Form):
+    """``text``, or an idea's ``title`` and ``description`` as its form sends them."""
+
     text = forms.CharField(required=False, max_length=5000)
+    title = forms.CharField(required=False, max_length=500)
+    description = forms.CharField(required=False, max_length=5000)
     region = forms.CharField(required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text"):
+            data["text"] = " ".join(
+                t for t in (data.get("title"), data.get("description")) if t
+            ).strip()
+        return data
 
 
 class ReplicationForm(forms.Form):

@@ -43,3 +43,20 @@ def test_the_demo_unit_head_replicates_an_entry(page, login, demo):
     expect(page.get_by_role("heading", name="Direplikasi 1 kali")).to_be_visible()
     expect(page.locator(".replications")).to_contain_text("Replikasi Purbalingga")
     expect(page.locator(".replications")).to_contain_text(DEMO_UNIT)
+
+
+def test_similar_innovations_show_while_an_idea_is_typed(page, login, demo):
+    from labinov.lab.models import Enrolment
+
+    problem = Enrolment.objects.get(unit__name=DEMO_UNIT).problems.order_by("id").first()
+    login(page, "demo-kepala-unit", DEMO_PASSWORD)
+    page.goto(problem.get_absolute_url())
+    page.locator("summary", has_text="Tambah gagasan").click()
+    form = page.locator("form", has=page.locator("#idea-similar"))
+    description = form.locator("textarea[name=description]")
+    description.fill("SMK berasrama gratis bagi siswa berprestasi dari keluarga miskin")
+    description.press("End")  # a key released in the field: the idea is being typed
+    similar = page.locator("#idea-similar")
+    expect(similar).to_contain_text("Inovasi yang menjawab kebutuhan serupa")
+    expect(similar).to_contain_text("Matahari untuk Kaum Papa di Purbalingga")
+    expect(similar).to_contain_text("sudah ada di Kabupaten Purbalingga")
