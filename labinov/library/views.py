@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.innovations.selectors import innovations_visible_to
 from labinov.library.actions import may_import, replicate_entry
 from labinov.library.forms import ImportForm, ReplicationForm, SearchForm, SimilarForm
 from labinov.library.models import ImportRun, LibraryEntry
@@ -98,13 +99,19 @@ def entry_detail(request, pk):
         for s in similar_entries(f"{entry.name} {entry.problem}", limit=6)
         if s.entry.pk != entry.pk
     ][:5]
+    replications = list(replications_of(entry))
     return render(
         request,
         "library/entry_detail.html",
         {
             "entry": entry,
             "similar": similar,
-            "replications": replications_of(entry),
+            "replications": replications,
+            "readable": set(
+                innovations_visible_to(request.user)
+                .filter(pk__in=[r.innovation_id for r in replications])
+                .values_list("pk", flat=True)
+            ),
             "lineage": lineage(entry),
             "may_replicate": enrolments_for_replication(request.user).exists(),
         },

@@ -196,6 +196,10 @@ def test_a_replication_is_prefilled_linked_and_shown_on_both_ends(
     source = client_for(None).get(f"/pustaka/{entry.pk}/").content.decode()
     assert "Direplikasi 1 kali" in source
     assert "Akta Lahir dari Bidan Desa" in source
+    # Not published yet: the public sees the name, not a link to a page it may not read.
+    assert f'href="{innovation.get_absolute_url()}"' not in source
+    team = client.get(f"/pustaka/{entry.pk}/").content.decode()
+    assert f'href="{innovation.get_absolute_url()}">Akta Lahir dari Bidan Desa' in team
     assert "Dinas Kesehatan Uji, Kabupaten Uji Satu" in source
 
 
