@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.models import Role, User
@@ -144,6 +145,18 @@ class UsgForm(forms.Form):
     growth = forms.TypedChoiceField(label=_("Growth"), choices=SCORE_CHOICES, coerce=int)
 
 
+#: While an idea is typed, the knowledge base's similar innovations (and a warning of a
+#: near-duplicate in the same region) show below the form: the library's HTMX partial
+#: reads ``title``, ``description`` and ``region`` (a hidden field of the idea form).
+SIMILAR_AS_TYPED = {
+    "hx-get": reverse_lazy("library:similar"),
+    "hx-trigger": "keyup changed delay:500ms",
+    "hx-target": "#idea-similar",
+    "hx-include": "closest form",
+    "hx-params": "title,description,region",
+}
+
+
 class IdeaForm(forms.ModelForm):
     class Meta:
         model = Idea
@@ -152,7 +165,10 @@ class IdeaForm(forms.ModelForm):
             "description",
             *[x for f, _label in CRITERIA for x in (f, f"{f}_note")],
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "title": forms.TextInput(attrs=SIMILAR_AS_TYPED),
+            "description": forms.Textarea(attrs={"rows": 3, **SIMILAR_AS_TYPED}),
+        }
 
 
 class GateForm(forms.Form):

@@ -1,11 +1,22 @@
+from datetime import datetime
+
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from labinov.core.api_support import Pagination
+from labinov.core.api_support import Pagination, require_login
+from labinov.core.errors import ActionError
+from labinov.library.actions import replicate_entry
 from labinov.library.models import LibraryEntry
-from labinov.library.selectors import entries_visible_to, search_entries, similar_entries
+from labinov.library.selectors import (
+    enrolments_for_replication,
+    entries_visible_to,
+    replications_of,
+    search_entries,
+    similar_entries,
+)
 
 router = Router(tags=["knowledge base"])
 
@@ -131,6 +142,85 @@ def list_entries(request, filters: Query[Filters]):
     return qs.filter(**filters.dict(exclude_none=True))
 
 
-@router.get("/library/{entry_id}", response=EntryOut, summary="One knowledge-base entry")
+class ReplicationOut(Schema):
+    id: int
+    source_entry_id: int
+    innovation_id: int
+    innovation_name: str
+    innovation_url: str
+    unit: str
+    region: str
+    observed: str
+    imitated: str
+    modified: str
+    created_at: datetime
+
+
+class EntryDetailOut(EntryOut):
+    replications: list[ReplicationOut]
+
+
+class ReplicateIn(Schema):
+    enrolment_id: int
+    name: str = Field("", max_length=250)
+    observed: str = Field("", max_length=5000)
+    imitated: str = Field("", max_length=5000)
+    modified: str = Field("", max_length=5000)
+
+
+def _replication(r) -> dict:
+    unit = r.innovation.enrolment.unit
+    return {
+        "id": r.pk,
+        "source_entry_id": r.source_id,
+        "innovation_id": r.innovation_id,
+        "innovation_name": r.innovation.name,
+        "innovation_url": r.innovation.get_absolute_url(),
+        "unit": unit.name,
+        "region": unit.region.name,
+        "observed": r.observed,
+        "imitated": r.imitated,
+        "modified": r.modified,
+        "created_at": r.created_at,
+    }
+
+
+@router.get("/library/{entry_id}", response=EntryDetailOut, summary="One knowledge-base entry")
 def get_entry(request, entry_id: int):
-    return get_object_or_404(entries_visible_to(request.auth), pk=entry_id)
+    """The entry, with how many times and by whom it was replicated."""
+    entry = get_object_or_404(entries_visible_to(request.auth), pk=entry_id)
+    data = {f: getattr(entry, f) for f in EntryOut.model_fields if f != "id"}
+    return {
+        **data,
+        "id": entry.pk,
+        "replications": [_replication(r) for r in replications_of(entry)],
+    }
+
+
+@router.post(
+    "/library/{entry_id}/replicate",
+    response={201: ReplicationOut},
+    summary="Replicate an entry in one's own unit (Amati, Tiru, Modifikasi)",
+)
+def replicate(request, entry_id: int, payload: ReplicateIn):
+    """Start an innovation in ``enrolment_id``'s unit, pre-filled from the entry and linked
+    to it. ``observed``, ``imitated`` and ``modified`` are required."""
+    user = require_login(request)
+    entry = get_object_or_404(entries_visible_to(user), pk=entry_id)
+    enrolment = enrolments_for_replication(user).filter(pk=payload.enrolment_id).first()
+    if enrolment is None:
+        from labinov.lab.models import Enrolment
+
+        enrolment = Enrolment.objects.select_related("unit").filter(pk=payload.enrolment_id).first()
+        if enrolment is None:
+            raise ActionError(_("There is no such enrolment."), field="enrolment_id")
+    replication = replicate_entry(
+        acting_user=user,
+        entry=entry,
+        enrolment=enrolment,
+        name=payload.name,
+        observed=payload.observed,
+        imitated=payload.imitated,
+        modified=payload.modified,
+    )
+    return Status(201, _replication(replication))

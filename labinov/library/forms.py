@@ -57,5 +57,44 @@ class ImportForm(forms.Form):
 
 
 class SimilarForm(forms.Form):
+    """``text``, or an idea's ``title`` and ``description`` as its form sends them."""
+
     text = forms.CharField(required=False, max_length=5000)
+    title = forms.CharField(required=False, max_length=500)
+    description = forms.CharField(required=False, max_length=5000)
     region = forms.CharField(required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text"):
+            data["text"] = " ".join(
+                t for t in (data.get("title"), data.get("description")) if t
+            ).strip()
+        return data
+
+
+class ReplicationForm(forms.Form):
+    """ "Amati, Tiru, Modifikasi": start an innovation in one's own unit from an entry."""
+
+    enrolment = forms.ModelChoiceField(label=_("Your unit"), queryset=None, empty_label=None)
+    name = forms.CharField(label=_("Name of your innovation"), max_length=250)
+    observed = forms.CharField(
+        label=_("What did your team observe?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the source innovation does and why it works there."),
+    )
+    imitated = forms.CharField(
+        label=_("What does your team imitate?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    modified = forms.CharField(
+        label=_("What does your team modify?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What changes to fit your region: its people, rules and budget."),
+    )
+
+    def __init__(self, *args, enrolments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda e: (
+            f"{e.unit.name} — {e.unit.region.name} ({e.programme})"
+        )

@@ -155,3 +155,36 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+
+class Replication(models.Model):
+    """ "Amati, Tiru, Modifikasi": an innovation of this installation started from a
+    knowledge-base entry, with what its team observed, imitated and modified."""
+
+    source = models.ForeignKey(
+        LibraryEntry,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="replications",
+    )
+    innovation = models.OneToOneField(
+        "innovations.Innovation",
+        verbose_name=_("innovation"),
+        on_delete=models.CASCADE,
+        related_name="replication",
+    )
+    observed = models.TextField(_("what was observed"))
+    imitated = models.TextField(_("what was imitated"))
+    modified = models.TextField(_("what was modified"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("replicated"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("replication")
+        verbose_name_plural = _("replications")
+
+    def __str__(self):
+        return f"{self.innovation} ← {self.source}"

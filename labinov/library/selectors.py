@@ -4,10 +4,10 @@ person who started them and by platform administrators."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from labinov.accounts.access import get_access
-from labinov.library.models import ImportRun, LibraryEntry
+from labinov.library.models import ImportRun, LibraryEntry, Replication
 from labinov.library.search import engine, index, ranking
 
 #: A hit from the same region scoring at least this share of what the text would score
@@ -64,3 +64,62 @@ def similar_entries(text: str, *, region: str | None = None, limit: int = 5) -> 
         )
         for hit in results.hits
     ]
+
+
+#: How many generations of sources an entry page shows.
+LINEAGE_DEPTH = 5
+
+
+def replications_of(entry: LibraryEntry) -> QuerySet[Replication]:
+    """Who replicated ``entry``: region and unit are public, as the entry is."""
+    return entry.replications.select_related(
+        "innovation__enrolment__unit__region", "innovation__enrolment__programme__region"
+    )
+
+
+def lineage(entry: LibraryEntry, depth: int = LINEAGE_DEPTH) -> list[Replication]:
+    """The chain of sources behind a local entry: if the innovation it publishes was a
+    replication, its source, then that source's source, up to ``depth`` generations."""
+    from labinov.innovations.actions.knowledge_base import innovation_of
+
+    chain: list[Replication] = []
+    seen = {entry.pk}
+    current = entry
+    while len(chain) < depth and current.source == LibraryEntry.Source.LOCAL:
+        innovation_id = innovation_of(current.source_id)
+        if innovation_id is None:
+            break
+        link = (
+            Replication.objects.select_related("source", "innovation__enrolment__unit__region")
+            .filter(innovation_id=innovation_id)
+            .first()
+        )
+        if link is None or link.source_id in seen:
+            break
+        chain.append(link)
+        seen.add(link.source_id)
+        current = link.source
+    return chain
+
+
+def enrolments_for_replication(user):
+    """The enrolments, past diagnose, into which ``user`` may start a replication."""
+    from labinov.accounts.models import Role
+    from labinov.lab.models import Enrolment
+    from labinov.lab.stages import STAGE_KEYS, stage_index
+
+    access = get_access(user)
+    if not access.is_authenticated:
+        return Enrolment.objects.none()
+    qs = Enrolment.objects.select_related("unit__region", "programme").filter(
+        stage__in=[k for k in STAGE_KEYS if stage_index(k) >= stage_index("design")]
+    )
+    if access.is_platform_admin:
+        return qs
+    unit_ids = [
+        unit_id
+        for unit_id in access.unit_ids()
+        if access.has_unit_role(unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
+    ]
+    region_ids = access.region_ids({Role.COORDINATOR})
+    return qs.filter(Q(unit_id__in=unit_ids) | Q(unit__region_id__in=region_ids))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("impor/", views.import_file, name="import"),
     path("impor/<int:pk>/", views.import_run, name="import_run"),
     path("<int:pk>/", views.entry_detail, name="entry"),
+    path("<int:pk>/tiru/", views.replicate, name="replicate"),
 ]

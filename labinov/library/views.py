@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -7,14 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from labinov.core.errors import NotAllowed
-from labinov.library.actions import may_import
-from labinov.library.forms import ImportForm, SearchForm, SimilarForm
+from labinov.core.errors import ActionError, NotAllowed
+from labinov.innovations.selectors import innovations_visible_to
+from labinov.library.actions import may_import, replicate_entry
+from labinov.library.forms import ImportForm, ReplicationForm, SearchForm, SimilarForm
 from labinov.library.models import ImportRun, LibraryEntry
 from labinov.library.search.engine import FACETS
 from labinov.library.selectors import (
+    enrolments_for_replication,
     entries_visible_to,
     import_runs_visible_to,
+    lineage,
+    replications_of,
     search_entries,
     similar_entries,
 )
@@ -94,7 +99,63 @@ def entry_detail(request, pk):
         for s in similar_entries(f"{entry.name} {entry.problem}", limit=6)
         if s.entry.pk != entry.pk
     ][:5]
-    return render(request, "library/entry_detail.html", {"entry": entry, "similar": similar})
+    replications = list(replications_of(entry))
+    return render(
+        request,
+        "library/entry_detail.html",
+        {
+            "entry": entry,
+            "similar": similar,
+            "replications": replications,
+            "readable": set(
+                innovations_visible_to(request.user)
+                .filter(pk__in=[r.innovation_id for r in replications])
+                .values_list("pk", flat=True)
+            ),
+            "lineage": lineage(entry),
+            "may_replicate": enrolments_for_replication(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def replicate(request, pk):
+    """Amati, Tiru, Modifikasi: start an innovation in one's own unit from this entry."""
+    entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
+    enrolments = enrolments_for_replication(request.user)
+    if not enrolments.exists():
+        raise NotAllowed(
+            _(
+                "Only the head and the innovation team of a unit that passed diagnose, "
+                "or its coordinator, may replicate an innovation."
+            )
+        )
+    form = ReplicationForm(
+        request.POST or None, enrolments=enrolments, initial={"name": entry.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            replication = replicate_entry(
+                acting_user=request.user,
+                entry=entry,
+                enrolment=data["enrolment"],
+                name=data["name"],
+                observed=data["observed"],
+                imitated=data["imitated"],
+                modified=data["modified"],
+            )
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The innovation is started from %(entry)s. Complete its design.")
+                % {"entry": entry.name},
+            )
+            return redirect(replication.innovation)
+    return render(request, "library/replicate.html", {"entry": entry, "form": form})
 
 
 def similar(request):

@@ -14,6 +14,7 @@ from labinov.innovations.actions._common import (
     ensure_not_finished,
     ensure_works_on,
 )
+from labinov.innovations.actions.knowledge_base import publish_to_library
 from labinov.innovations.models import DESIGN_SECTIONS, Innovation, InnovationDecision
 from labinov.lab.models import GateDecision, Idea
 from labinov.lab.stages import get_stage, missing_requirements, next_stage, stage_index
@@ -196,6 +197,8 @@ def decide_innovation_gate(
         innovation.save(
             update_fields=["stage", "stage_entered_at", "published_at", "documented_at"]
         )
+        if stage.key == "display":
+            publish_to_library(innovation)
     record_event(
         acting_user=acting_user,
         action=f"innovations.gate.{outcome}",

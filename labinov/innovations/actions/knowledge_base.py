@@ -1,0 +1,79 @@
+"""Each displayed innovation enters the national knowledge base (issue 5).
+
+The display gate publishes an innovation; in the same transaction its record is written to
+the knowledge base as a local entry in the exchange format. The gate's decider (a coach)
+authorised the publication, so the entry is written by the system on the gate's behalf
+(``SystemActor``), not by the decider, who may not import; the entry gets its own one audit
+event beside the gate's.
+"""
+
+from labinov.core.system import SystemActor
+from labinov.innovations.models import Innovation
+
+SOURCE_PREFIX = "labinov-innovation-"
+LIBRARY_ACTOR = "innovations: display gate"
+
+
+def source_id(innovation: Innovation) -> str:
+    return f"{SOURCE_PREFIX}{innovation.pk}"
+
+
+def innovation_of(source_id_value: str) -> int | None:
+    """The innovation id behind a local entry's ``source_id``, if it is one of ours."""
+    if source_id_value.startswith(SOURCE_PREFIX):
+        rest = source_id_value[len(SOURCE_PREFIX) :]
+        if rest.isdigit():
+            return int(rest)
+    return None
+
+
+def _impact(innovation: Innovation) -> str:
+    lines = []
+    for m in innovation.service_measures.all():
+        parts = [str(m.get_measure_display())]
+        if m.baseline is not None:
+            parts.append(f"{m.baseline:g}")
+        if m.actual is not None:
+            parts.append(f"→ {m.actual:g}")
+        else:
+            parts.append(f"→ ({m.target:g})")
+        lines.append(" ".join(parts))
+    return "; ".join(lines)
+
+
+def library_row(innovation: Innovation) -> dict:
+    """The innovation in the exchange format of DESIGN.md (contract 4)."""
+    region = innovation.enrolment.programme.region
+    when = innovation.published_at or innovation.created_at
+    solution = "\n\n".join(
+        t for t in (innovation.public_summary, innovation.design_method) if t and t.strip()
+    )
+    return {
+        "name": innovation.name,
+        "region": region.name,
+        "province": region.province,
+        "year": when.year if when else None,
+        "agency": innovation.enrolment.unit.name,
+        "form": innovation.form,
+        "digital": innovation.kind == Innovation.Kind.DIGITAL,
+        "sector": innovation.affairs,
+        "stage": innovation.tahapan,
+        "problem": innovation.design_problem,
+        "solution": solution,
+        "impact": _impact(innovation),
+        "url": innovation.get_absolute_url(),
+    }
+
+
+def publish_to_library(innovation: Innovation):
+    """Write (or refresh) the innovation's knowledge-base entry; call inside the gate's
+    transaction so that a failed publication leaves no entry behind."""
+    from labinov.library.actions import upsert_entry
+    from labinov.library.models import LibraryEntry
+
+    return upsert_entry(
+        acting_user=SystemActor(LIBRARY_ACTOR),
+        source=LibraryEntry.Source.LOCAL,
+        source_id=source_id(innovation),
+        **library_row(innovation),
+    )
