@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.errors import NotAllowed
+from labinov.core.view_support import apply_action
 from labinov.innovations import actions
 from labinov.innovations.actions._common import may_work_on
 from labinov.innovations.dashboard import apply_figure
@@ -38,18 +39,10 @@ from labinov.innovations.selectors import (
     reads_work,
 )
 from labinov.lab.forms import GateForm
-from labinov.lab.models import Comment, GateDecision, Idea
+from labinov.lab.models import Comment, Idea
 from labinov.lab.selectors import problems_visible_to
 from labinov.lab.stages import STAGES, gate_requirements, get_stage
-
-
-def _apply(bound, fn, /, **kwargs):
-    """Run an action; a refusal becomes a message on the bound form."""
-    try:
-        return fn(**kwargs)
-    except ActionError as exc:
-        bound.add_error(exc.field if exc.field in bound.fields else None, exc.message)
-    return None
+from labinov.lab.views._common import report_gate_decision
 
 
 def innovation_list(request):
@@ -87,7 +80,7 @@ def innovation_create(request, idea_pk):
     )
     form = CreateForm(request.POST or None, initial={"name": idea.title})
     if request.method == "POST" and form.is_valid():
-        innovation = _apply(
+        innovation = apply_action(
             form,
             actions.create_innovation,
             acting_user=request.user,
@@ -163,7 +156,7 @@ def _work_post(
     form = form_class(request.POST, request.FILES if files else None)
     if form.is_valid():
         kwargs = {target: extra.pop("obj", innovation), **form.cleaned_data, **extra}
-        done = _apply(form, fn, acting_user=request.user, **kwargs)
+        done = apply_action(form, fn, acting_user=request.user, **kwargs)
         if done is not None:
             messages.success(request, success)
             return redirect(innovation)
@@ -184,7 +177,7 @@ def innovation_edit(request, pk):
     form = InnovationForm(request.POST or None, request.FILES or None, instance=innovation)
     if request.method == "POST" and form.is_valid():
         fresh = Innovation.objects.get(pk=innovation.pk)
-        done = _apply(
+        done = apply_action(
             form,
             actions.update_innovation,
             acting_user=request.user,
@@ -309,7 +302,7 @@ def decide(request, pk):
     innovation = _innovation(request, pk)
     form = GateForm(request.POST)
     if form.is_valid():
-        record = _apply(
+        record = apply_action(
             form,
             actions.decide_innovation_gate,
             acting_user=request.user,
@@ -317,16 +310,7 @@ def decide(request, pk):
             **form.cleaned_data,
         )
         if record is not None:
-            if record.decision == GateDecision.Decision.APPROVED:
-                messages.success(request, _("The gate is passed."))
-            elif record.missing:
-                messages.error(
-                    request,
-                    _("The gate is refused: these items are missing: %(items)s.")
-                    % {"items": "; ".join(m["label"] for m in record.missing)},
-                )
-            else:
-                messages.success(request, _("The refusal is recorded."))
+            report_gate_decision(request, record, passed_message=_("The gate is passed."))
             return redirect(innovation)
     return render(
         request,

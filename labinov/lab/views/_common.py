@@ -1,20 +1,21 @@
-"""Helpers shared by the lab views."""
+"""Helpers shared by the lab's views, and by the innovations' gate view."""
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.utils.translation import gettext as _
 
-from labinov.core.errors import ActionError
-
-
-def apply_action(form, fn, **kwargs):
-    """Run an action; a refusal becomes a message on the form. Returns the result or None."""
-    try:
-        return fn(**kwargs)
-    except ActionError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    return None
+from labinov.lab.models import GateDecision
 
 
-# Programmes ---------------------------------------------------------------------------
+def report_gate_decision(request, record, *, passed_message: str) -> None:
+    """Tell the decider what their gate decision did: passed, refused for missing items
+    (listed), or a refusal recorded."""
+    if record.decision == GateDecision.Decision.APPROVED:
+        messages.success(request, passed_message)
+    elif record.missing:
+        messages.error(
+            request,
+            _("The gate is refused: these items are missing: %(items)s.")
+            % {"items": "; ".join(m["label"] for m in record.missing)},
+        )
+    else:
+        messages.success(request, _("The refusal is recorded."))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts.access import get_access
+from labinov.core.view_support import apply_action
 from labinov.lab import actions
 from labinov.lab.forms import (
     CauseForm,
@@ -22,7 +23,6 @@ from labinov.lab.selectors import (
     workspaces_visible_to,
 )
 from labinov.lab.stages import get_stage
-from labinov.lab.views._common import apply_action
 from labinov.lab.views.workspace import comments_by_target, readable_enrolment
 
 

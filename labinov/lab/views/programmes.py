@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts.access import get_access
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.view_support import apply_action
 from labinov.lab import actions
 from labinov.lab.forms import (
     EnrolForm,
@@ -22,7 +23,6 @@ from labinov.lab.selectors import (
     region_summary,
 )
 from labinov.lab.stages import STAGES, get_stage
-from labinov.lab.views._common import apply_action
 from labinov.regions.selectors import regions_visible_to
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts.access import get_access
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.view_support import apply_action
 from labinov.lab import actions, readiness
 from labinov.lab.forms import (
     CommentForm,
@@ -17,7 +18,7 @@ from labinov.lab.forms import (
     ReadinessForm,
     TeamMemberForm,
 )
-from labinov.lab.models import Comment, GateDecision, Idea, TeamMember
+from labinov.lab.models import Comment, Idea, TeamMember
 from labinov.lab.selectors import (
     enrolments_visible_to,
     reads_workspace,
@@ -25,7 +26,7 @@ from labinov.lab.selectors import (
     workspaces_visible_to,
 )
 from labinov.lab.stages import STAGES, gate_requirements, get_stage, has_gate
-from labinov.lab.views._common import apply_action
+from labinov.lab.views._common import report_gate_decision
 
 
 def readable_enrolment(request, pk):
@@ -178,20 +179,12 @@ def decide(request, pk):
             **form.cleaned_data,
         )
         if record is not None:
-            if record.decision == GateDecision.Decision.APPROVED:
-                messages.success(
-                    request,
-                    _("The gate is passed: the unit is now in %(stage)s.")
-                    % {"stage": get_stage(record.to_stage).label},
-                )
-            elif record.missing:
-                messages.error(
-                    request,
-                    _("The gate is refused: these items are missing: %(items)s.")
-                    % {"items": "; ".join(m["label"] for m in record.missing)},
-                )
-            else:
-                messages.success(request, _("The refusal is recorded."))
+            report_gate_decision(
+                request,
+                record,
+                passed_message=_("The gate is passed: the unit is now in %(stage)s.")
+                % {"stage": get_stage(record.to_stage).label},
+            )
             return redirect(enrolment)
     return render(
         request,
