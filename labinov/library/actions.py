@@ -1,11 +1,15 @@
 """The only writers of the knowledge base. An import is one action, one transaction and
 one audit event however many rows it holds; rows are written in bulk (upsert by source and
-source_id) together with their search terms, term counts and statistics."""
+source_id) together with their search terms, term counts and statistics.
+
+A file is read once: rows are checked, analysed and written batch by batch. A bad row
+stops the writing (unless bad rows are to be skipped); the rest of the file is still
+checked so that every bad row is reported, and the transaction is rolled back, so a file
+with bad rows imports nothing."""
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -16,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from labinov.accounts.access import REGION_MANAGERS, get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
-from labinov.library.exchange import COLUMNS, clean_row
+from labinov.library import bulk
+from labinov.library.exchange import COLUMNS, Problem, clean_row
 from labinov.library.models import LibraryEntry, LibraryStats, Replication
 from labinov.library.search import index
 
@@ -28,29 +33,39 @@ AUDIT_ACTIONS = {
 }
 
 BATCH = 2000
-_INSERT_FIELDS = ["source", *COLUMNS, "index_name", "index_main", "index_rest"]
-_UPDATE_FIELDS = [f for f in _INSERT_FIELDS if f not in ("source", "source_id")]
-
-
-def _UPSERT_SQL() -> str:
-    q = connection.ops.quote_name
-    columns = [*_INSERT_FIELDS, "created_at", "updated_at", "replication_count"]
-    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in [*_UPDATE_FIELDS, "updated_at"])
-    return (
-        f"INSERT INTO {q(LibraryEntry._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({q('source')}, {q('source_id')}) DO UPDATE SET {updates}"
-    )
+_UNTOUCHED = frozenset(("year", "digital"))  # None stays None; other columns "" for None
 
 
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
+    #: Rows read, good and bad.
+    rows_read: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    #: False when bad rows stopped the import: then nothing was written.
+    imported: bool = True
 
     @property
     def total(self) -> int:
         return self.created + self.updated
+
+    @property
+    def bad_rows(self) -> int:
+        return len({p.row for p in self.problems})
+
+
+@dataclass
+class _Batch:
+    """Rows checked and analysed, ready to be written."""
+
+    #: (source_id, exchange columns + the three index texts, term set, field lengths)
+    entries: list[tuple[str, tuple, set[str], tuple[int, int, int]]] = field(default_factory=list)
+    #: Words as written in the rows, for spelling correction.
+    written: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    #: Rows read so far, counting this batch.
+    read: int = 0
 
 
 def may_import(user) -> bool:
@@ -66,69 +81,84 @@ def _check_may_import(user) -> None:
         )
 
 
-def _write_batch(rows: Sequence[dict], *, source: str) -> tuple[int, int]:
-    """Upsert one batch; keep term counts, known words and statistics in step."""
-    ids = [r["source_id"] for r in rows]
+def _batches(
+    rows: Iterable[tuple[int, dict, list[Problem]]], *, analyse_after_problem: bool
+) -> Iterator[_Batch]:
+    """Group checked rows into batches and analyse the good ones. Once a row is bad and
+    bad rows are not skipped, the rest is only checked: nothing will be written."""
+    batch, read, since, analysing = _Batch(), 0, 0, True
+    for _number, row, problems in rows:
+        read += 1
+        since += 1
+        if problems:
+            batch.problems.extend(problems)
+            analysing = analysing and analyse_after_problem
+        elif analysing:
+            analysed = index.analyse(row)
+            values = (
+                *(row.get(c) if c in _UNTOUCHED else (row.get(c) or "") for c in COLUMNS),
+                " ".join(analysed.name),
+                " ".join(analysed.main),
+                " ".join(analysed.rest),
+            )
+            lengths = (len(analysed.name), len(analysed.main), len(analysed.rest))
+            terms = set(analysed.name)
+            terms.update(analysed.main, analysed.rest)
+            batch.entries.append((row["source_id"], values, terms, lengths))
+            batch.written.update(analysed.written)
+        if since >= BATCH:
+            batch.read = read
+            yield batch
+            batch, since = _Batch(), 0
+    batch.read = read
+    yield batch
+
+
+def _write_batch(
+    batch: _Batch,
+    *,
+    source: str,
+    known_words: set[str],
+    indexing: index.BulkIndexing | None = None,
+) -> tuple[int, int]:
+    """Upsert one batch; keep term counts, known words and statistics in step.
+    ``known_words``: words already recorded by this import (grows). ``indexing``: a bulk
+    import's way of indexing the new rows (without it, the database's triggers do)."""
+    # A source_id given twice (rows not read through exchange) counts once: the last wins.
+    entries = list({entry[0]: entry for entry in batch.entries}.values())
     old = {
         sid: (name, main, rest)
         for sid, name, main, rest in LibraryEntry.objects.filter(
-            source=source, source_id__in=ids
+            source=source, source_id__in=[e[0] for e in entries]
         ).values_list("source_id", "index_name", "index_main", "index_rest")
     }
     df_delta: Counter = Counter()
     lengths = [0, 0, 0]
-    words: dict[str, str] = {}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     values = []
-    now = timezone.now()
-    for row in rows:
-        fields = index.index_fields(row)
-        new_terms = set().union(*fields)
-        previous = old.get(row["source_id"])
-        if previous is not None:
+    for source_id, row_values, terms, row_lengths in entries:
+        previous = old.get(source_id)
+        if previous is None:
+            df_delta.update(terms)
+        else:
             old_fields = [p.split() for p in previous]
             old_terms = set().union(*old_fields)
+            df_delta.update(terms - old_terms)
+            df_delta.subtract(old_terms - terms)
             for i in range(3):
                 lengths[i] -= len(old_fields[i])
-        else:
-            old_terms = set()
-        for term in new_terms - old_terms:
-            df_delta[term] += 1
-        for term in old_terms - new_terms:
-            df_delta[term] -= 1
         for i in range(3):
-            lengths[i] += len(fields[i])
-        index.surface_words(row, words)
-        values.append(
-            (
-                source,
-                *[row.get(c) if c in ("year", "digital") else (row.get(c) or "") for c in COLUMNS],
-                " ".join(fields[0]),
-                " ".join(fields[1]),
-                " ".join(fields[2]),
-                now,
-                now,
-                0,
-            )
-        )
-    with connection.cursor() as cursor:
-        # Raw executemany: the ORM's bulk_create spends more time building SQL than the
-        # database spends writing (and SQLite's parameter limit cuts its batches small).
-        cursor.executemany(_UPSERT_SQL(), values)
-        terms = _table_name("libraryterm")
-        changes = [(t[:100], n) for t, n in df_delta.items() if n]
-        if changes:
-            cursor.executemany(
-                f"INSERT INTO {terms} (term, df) VALUES (%s, %s) "
-                f"ON CONFLICT (term) DO UPDATE SET df = {terms}.df + excluded.df",
-                changes,
-            )
-        if words:
-            table = _table_name("libraryword")
-            cursor.executemany(
-                f"INSERT INTO {table} (word, stem) VALUES (%s, %s) ON CONFLICT (word) DO NOTHING",
-                [(w, s[:100]) for w, s in words.items()],
-            )
-    created = len(rows) - len(old)
+            lengths[i] += row_lengths[i]
+        values.append((source, *row_values, now, now, 0))
+    if indexing:
+        indexing.before_batch()
+    bulk.upsert_entries(values)
+    if indexing:
+        indexing.after_batch()
+    bulk.add_term_counts(df_delta)
+    bulk.add_words(index.surface_words(batch.written - known_words))
+    known_words.update(batch.written)
+    created = len(entries) - len(old)
     LibraryStats.current()
     LibraryStats.objects.filter(pk=1).update(
         entries=F("entries") + created,
@@ -139,45 +169,73 @@ def _write_batch(rows: Sequence[dict], *, source: str) -> tuple[int, int]:
     return created, len(old)
 
 
-def _table_name(model_name: str) -> str:
-    return connection.ops.quote_name(f"library_{model_name}")
+def import_rows(
+    *,
+    acting_user,
+    rows: Iterable[tuple[int, dict, list[Problem]]],
+    skip_invalid: bool = False,
+    source: str = LibraryEntry.Source.IMPORTED,
+    file_name: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import checked rows, as ``exchange.iter_rows`` reads them from a file: (row
+    number, row, problems). One pass, one transaction, one audit event.
+
+    Without ``skip_invalid``, a file with any bad row imports nothing: the answer lists
+    every bad row and ``imported`` is False. With it, the good rows are imported and the
+    bad ones listed. Re-importing a ``source_id`` updates its entry, never duplicates it.
+    ``progress(rows_read)`` is called after every batch."""
+    _check_may_import(acting_user)
+    result = ImportResult()
+    with transaction.atomic(), index.BulkIndexing(connection) as indexing:
+        known_words: set[str] = set()
+        for batch in _batches(rows, analyse_after_problem=skip_invalid):
+            result.problems += batch.problems
+            result.rows_read = batch.read
+            if batch.entries and (skip_invalid or not result.problems):
+                created, updated = _write_batch(
+                    batch, source=source, known_words=known_words, indexing=indexing
+                )
+                result.created += created
+                result.updated += updated
+            if progress:
+                progress(batch.read)
+        if result.problems and not skip_invalid:
+            transaction.set_rollback(True)
+            return ImportResult(
+                rows_read=result.rows_read, problems=result.problems, imported=False
+            )
+        LibraryStats.objects.filter(pk=1).update(generation=F("generation") + 1)
+        record_event(
+            acting_user=acting_user,
+            action="library.import",
+            details={
+                "file": file_name,
+                "created": result.created,
+                "updated": result.updated,
+                "skipped_rows": result.bad_rows,
+            },
+        )
+    return result
 
 
-@transaction.atomic
 def import_entries(
     *,
     acting_user,
     rows: Iterable[dict],
     source: str = LibraryEntry.Source.IMPORTED,
     file_name: str = "",
-    skipped: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Create or update entries from validated rows (see ``exchange.read_file``), read
-    batch by batch so that a file of millions of rows never sits in memory whole.
-
-    Re-importing a ``source_id`` updates its entry, never duplicates it."""
-    _check_may_import(acting_user)
-    result = ImportResult()
-    rows = iter(rows)
-    while batch := list(islice(rows, BATCH)):
-        created, updated = _write_batch(batch, source=source)
-        result.created += created
-        result.updated += updated
-        if progress:
-            progress(result.total)
-    LibraryStats.objects.filter(pk=1).update(generation=F("generation") + 1)
-    record_event(
+    """Create or update entries from rows already checked (``exchange.read_file(...).rows``,
+    the demo's and tests' own records). See ``import_rows``."""
+    return import_rows(
         acting_user=acting_user,
-        action="library.import",
-        details={
-            "file": file_name,
-            "created": result.created,
-            "updated": result.updated,
-            "skipped_rows": skipped,
-        },
+        rows=((0, row, []) for row in rows),
+        source=source,
+        file_name=file_name,
+        progress=progress,
     )
-    return result
 
 
 @transaction.atomic
@@ -192,7 +250,8 @@ def upsert_entry(
         raise ActionError(problems[0].reason, field=problems[0].column)
     if source not in LibraryEntry.Source.values:
         raise ActionError(_("Unknown source %(s)r.") % {"s": source}, field="source")
-    created, _updated = _write_batch([row], source=source)
+    (batch,) = _batches([(0, row, [])], analyse_after_problem=False)
+    created, _updated = _write_batch(batch, source=source, known_words=set())
     LibraryStats.objects.filter(pk=1).update(generation=F("generation") + 1)
     entry = LibraryEntry.objects.get(source=source, source_id=row["source_id"])
     record_event(
@@ -259,9 +318,9 @@ def replicate_entry(
         "imitated": _("Say what your team imitates from it."),
         "modified": _("Say what your team modifies for your region."),
     }
-    for field, text in texts.items():
+    for name_of_field, text in texts.items():
         if not text:
-            raise ActionError(missing[field], field=field)
+            raise ActionError(missing[name_of_field], field=name_of_field)
     name = (name or entry.name).strip()[:250]
     if not name:
         raise ActionError(_("Give the innovation a name."), field="name")

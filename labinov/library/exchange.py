@@ -41,6 +41,18 @@ MAX_LENGTHS = {
 }
 TRUE = {"true", "ya", "yes", "1", "benar"}
 FALSE = {"false", "tidak", "no", "0", "salah"}
+CHOICES = {"form": LibraryEntry.Form.values, "stage": LibraryEntry.Stage.values}
+_TEXT_COLUMNS = [
+    (
+        column,
+        column in REQUIRED,
+        frozenset(CHOICES.get(column, ())),
+        ", ".join(CHOICES.get(column, ())),
+        MAX_LENGTHS.get(column),
+    )
+    for column in COLUMNS
+    if column not in ("year", "digital")
+]
 
 
 class ExchangeError(Exception):
@@ -147,68 +159,51 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
     """One record as the model takes it, and what is wrong with it (all of it)."""
     problems: list[Problem] = []
     row: dict = {}
-    for column in COLUMNS:
-        value = raw.get(column)
-        if column == "year":
-            text = _text(value)
-            if text == "":
-                row["year"] = None
-            elif text.isdigit() and 1900 <= int(text) <= 2100:
-                row["year"] = int(text)
-            else:
-                problems.append(
-                    Problem(
-                        number,
-                        column,
-                        _("a year is four digits, e.g. 2021, not %(v)r") % {"v": text},
-                    )
-                )
-        elif column == "digital":
-            if isinstance(value, bool):
-                row["digital"] = value
-                continue
-            text = _text(value).lower()
-            if text == "":
-                row["digital"] = None
-            elif text in TRUE:
-                row["digital"] = True
-            elif text in FALSE:
-                row["digital"] = False
-            else:
-                problems.append(
-                    Problem(number, column, _("write true or false, not %(v)r") % {"v": text})
-                )
+    text = _text(raw.get("year"))
+    if text == "":
+        row["year"] = None
+    elif text.isdigit() and 1900 <= int(text) <= 2100:
+        row["year"] = int(text)
+    else:
+        problems.append(
+            Problem(number, "year", _("a year is four digits, e.g. 2021, not %(v)r") % {"v": text})
+        )
+    value = raw.get("digital")
+    if isinstance(value, bool):
+        row["digital"] = value
+    else:
+        text = _text(value).lower()
+        if text == "":
+            row["digital"] = None
+        elif text in TRUE:
+            row["digital"] = True
+        elif text in FALSE:
+            row["digital"] = False
         else:
-            text = _text(value)
-            if column in REQUIRED and not text:
+            problems.append(
+                Problem(number, "digital", _("write true or false, not %(v)r") % {"v": text})
+            )
+    for column, required, choices, choice_list, max_length in _TEXT_COLUMNS:
+        value = raw.get(column)
+        text = value.strip() if type(value) is str else _text(value)
+        if not text:
+            if required:
                 problems.append(Problem(number, column, _("required, but empty")))
-            elif column == "form" and text and text not in LibraryEntry.Form.values:
-                problems.append(
-                    Problem(
-                        number,
-                        column,
-                        _("%(v)r is not one of %(choices)s")
-                        % {"v": text, "choices": ", ".join(LibraryEntry.Form.values)},
-                    )
+        elif choices and text not in choices:
+            problems.append(
+                Problem(
+                    number,
+                    column,
+                    _("%(v)r is not one of %(choices)s") % {"v": text, "choices": choice_list},
                 )
-            elif column == "stage" and text and text not in LibraryEntry.Stage.values:
-                problems.append(
-                    Problem(
-                        number,
-                        column,
-                        _("%(v)r is not one of %(choices)s")
-                        % {"v": text, "choices": ", ".join(LibraryEntry.Stage.values)},
-                    )
-                )
-            elif column in MAX_LENGTHS and len(text) > MAX_LENGTHS[column]:
-                problems.append(
-                    Problem(
-                        number,
-                        column,
-                        _("longer than %(n)s characters") % {"n": MAX_LENGTHS[column]},
-                    )
-                )
-            row[column] = text
+            )
+        elif max_length and len(text) > max_length:
+            problems.append(
+                Problem(number, column, _("longer than %(n)s characters") % {"n": max_length})
+            )
+        row[column] = text
+    if len(problems) > 1:
+        problems.sort(key=lambda p: COLUMNS.index(p.column))
     return row, problems
 
 
@@ -274,11 +269,16 @@ def read_file(
     return parsed
 
 
-def valid_rows(stream, name: str) -> Iterator[dict]:
-    """The valid rows of a file, read again (the second pass of a large import)."""
-    for _number, row, problems in iter_rows(stream, name):
-        if not problems:
-            yield row
+def estimate_rows(stream, name: str) -> int:
+    """Records in a CSV or JSON Lines file, counted by line ends (a record with a line break
+    inside a field counts twice: for progress bars only); 0 for XLSX. The stream is left
+    at its start."""
+    fmt = file_format(name)
+    if fmt == "xlsx":
+        return 0
+    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+    stream.seek(0)
+    return max(lines - (1 if fmt == "csv" else 0), 0)
 
 
 def export_value(entry: dict, column: str):

@@ -166,11 +166,44 @@ def test_an_unknown_file_type_is_refused(tmp_path):
     assert not ok and ".csv" in output
 
 
-def test_a_file_too_large_to_keep_is_read_twice(tmp_path, monkeypatch):
-    from labinov.library.management.commands import import_library
+def test_a_file_of_many_batches_is_imported_whole(tmp_path, monkeypatch):
+    from labinov.library import actions
 
-    monkeypatch.setattr(import_library, "KEEP_ROWS", 1)
+    monkeypatch.setattr(actions, "BATCH", 2)
     rows = [[f"uji-{i}", f"Layanan {i}", "Kabupaten Uji", "", "", ""] for i in range(5)]
     ok, output = run(write_csv(tmp_path / "besar.csv", rows))
     assert ok, output
     assert LibraryEntry.objects.count() == 5
+    assert AuditEvent.objects.filter(action="library.import").count() == 1
+
+
+def test_a_bad_row_after_written_batches_still_imports_nothing(tmp_path, monkeypatch):
+    # The file is read once and written batch by batch: a bad row near the end undoes the
+    # batches already written, and every bad row, before or after, is reported.
+    from labinov.library import actions
+
+    monkeypatch.setattr(actions, "BATCH", 2)
+    rows = [[f"uji-{i}", f"Layanan {i}", "Kabupaten Uji", "", "", ""] for i in range(6)]
+    rows[4][3] = "kemarin"
+    rows[5][5] = "mungkin"
+    ok, output = run(write_csv(tmp_path / "akhir.csv", rows))
+    assert not ok
+    assert "baris 6" in output and "baris 7" in output
+    assert LibraryEntry.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="library.import").exists()
+
+
+def test_a_file_that_stops_being_utf8_midway_imports_nothing(tmp_path, monkeypatch):
+    from labinov.library import actions
+
+    monkeypatch.setattr(actions, "BATCH", 100)
+    # More than the text reader's first chunk, so that batches are written before the
+    # reader meets the bad byte.
+    rows = [[f"uji-{i}", f"Layanan {i}", "Kabupaten Uji", "", "", ""] for i in range(2000)]
+    path = write_csv(tmp_path / "campur.csv", rows)
+    with path.open("ab") as out:
+        out.write("uji-9,Pelayanan Kependudukan,Kabupaten Uji,,,\n".encode("latin-1"))
+        out.write("uji-10,Pe\xf1a,Kabupaten Uji,,,\n".encode("latin-1"))
+    ok, output = run(path)
+    assert not ok and "UTF-8" in output
+    assert LibraryEntry.objects.count() == 0

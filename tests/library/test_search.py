@@ -123,6 +123,62 @@ def test_reimport_keeps_the_index_and_counts_right(db):
     assert [i["source_id"] for i in json.loads(out.getvalue())] == ["u-1"]
 
 
+def search_ids(text):
+    out = StringIO()
+    call_command("search", text, "--json", stdout=out)
+    return [i["source_id"] for i in json.loads(out.getvalue())]
+
+
+def test_bulk_imports_leave_the_index_whole_and_writes_after_them_indexed(db, monkeypatch):
+    # A bulk import indexes its new rows a batch at a time (on SQLite without the insert
+    # trigger, see search/index.py); a rejected import rolls back; the index must still
+    # agree with the table, and a single write afterwards must be indexed by the trigger.
+    from django.db import connection
+
+    from labinov.library.exchange import Problem
+
+    system = SystemActor("test")
+    monkeypatch.setattr(actions, "BATCH", 2)
+    actions.import_entries(
+        acting_user=system,
+        rows=[row(f"b-{i}", problem=f"jalan rusak nomor {i}") for i in range(5)],
+    )
+    actions.import_entries(
+        acting_user=system,
+        rows=[row("b-1", problem="banjir merendam pasar"), row("b-9", problem="banjir rob")],
+    )
+    rejected = actions.import_rows(
+        acting_user=system,
+        rows=[
+            (2, row("r-1", problem="kemacetan lalu lintas"), []),
+            (3, {}, [Problem(3, "name", "kosong")]),
+        ],
+    )
+    assert not rejected.imported and rejected.bad_rows == 1
+    actions.upsert_entry(
+        acting_user=system,
+        source_id="s-1",
+        name="Lapak",
+        region="Kabupaten Uji",
+        problem="kemacetan lalu lintas di alun-alun",
+    )
+    assert sorted(search_ids("banjir")) == ["b-1", "b-9"]
+    assert "b-1" not in search_ids("jalan rusak")
+    assert search_ids("kemacetan") == ["s-1"]
+    assert LibraryEntry.objects.count() == 7
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # FTS5 compares its index with the entry table; raises if they differ.
+            cursor.execute(
+                "INSERT INTO library_fts(library_fts, rank) VALUES ('integrity-check', 1)"
+            )
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND name = 'library_fts_insert'"
+            )
+            assert cursor.fetchone()[0] == 1
+
+
 def test_similar_entries_flag_near_duplicates_in_the_same_region(library):
     text = "antrean pasien menumpuk di loket pendaftaran puskesmas"
     found = similar_entries(text, region="Kabupaten Boyolali")

@@ -96,22 +96,30 @@ def word_terms(word: str) -> tuple[str, ...]:
     return (stem(word),)
 
 
-_TERMS_OF_WORD: dict[str, tuple[str, ...]] = {}
+class _TermsOfWord(dict):
+    """Word -> its index terms joined by spaces ("" for a stop word), computed on first use.
+    A dict with ``__missing__`` lets ``terms`` map a whole text without a Python loop."""
+
+    LIMIT = 500_000
+
+    def __missing__(self, word: str) -> str:
+        found = " ".join(word_terms(word))
+        if len(self) < self.LIMIT:
+            self[word] = found
+        return found
+
+
+_TERMS_OF_WORD = _TermsOfWord()
+
+
+def terms_of_words(tokens: list[str]) -> list[str]:
+    """Index terms of already tokenised words (see ``words``), in order, repeats kept."""
+    return " ".join(map(_TERMS_OF_WORD.__getitem__, tokens)).split()
 
 
 def terms(text: str) -> list[str]:
-    """Index terms of a text, in order, repeats kept (they are term frequencies). A plain
-    dictionary in front of ``word_terms`` keeps this fast enough for bulk imports."""
-    out: list[str] = []
-    cache = _TERMS_OF_WORD
-    for word in TOKEN.findall(normalise(text)):
-        found = cache.get(word)
-        if found is None:
-            found = word_terms(word)
-            if len(cache) < 500_000:
-                cache[word] = found
-        out.extend(found)
-    return out
+    """Index terms of a text, in order, repeats kept (they are term frequencies)."""
+    return terms_of_words(words(text))
 
 
 @lru_cache(maxsize=1)

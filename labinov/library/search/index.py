@@ -9,6 +9,9 @@ every machine sees the index exactly as committed, with nothing to rebuild or sy
   the three fields) with a GIN index.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from labinov.library.search import analysis
 
 
@@ -25,35 +28,58 @@ def rest_text(row: dict) -> str:
     )
 
 
-def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:
-    """The three weighted fields' terms: name; problem and solution; the rest."""
-    return (
-        analysis.terms(row.get("name") or ""),
-        analysis.terms(f"{row.get('problem') or ''} {row.get('solution') or ''}"),
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A record's terms in its three weighted fields, and the words as written in its name,
+    problem and solution (the known words of spelling correction)."""
+
+    name: list[str]
+    main: list[str]
+    rest: list[str]
+    written: list[str]
+
+
+def analyse(row: dict) -> Analysed:
+    """The index terms of one record; each text is tokenised once."""
+    name = analysis.words(row.get("name") or "")
+    main = analysis.words(f"{row.get('problem') or ''} {row.get('solution') or ''}")
+    return Analysed(
+        analysis.terms_of_words(name),
+        analysis.terms_of_words(main),
         analysis.terms(rest_text(row)),
+        name + main,
     )
 
 
-def surface_words(row: dict, into: dict[str, str]) -> None:
-    """Add the words as written in the record, with their stems, to ``into`` (for
-    spelling correction)."""
-    for column in ("name", "problem", "solution"):
-        for word in set(analysis.words(row.get(column) or "")):
-            if word not in into and 4 <= len(word) <= 100 and "-" not in word:
-                found = analysis.word_terms(word)
-                if found:
-                    into[word] = found[0]
+def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:
+    """The three weighted fields' terms: name; problem and solution; the rest."""
+    analysed = analyse(row)
+    return analysed.name, analysed.main, analysed.rest
 
 
+def surface_words(written: Iterable[str]) -> dict[str, str]:
+    """Words as written, with their stems, for spelling correction: words of 4 to 100
+    letters that are not stop words nor hyphenated."""
+    out = {}
+    for word in written:
+        if 4 <= len(word) <= 100 and "-" not in word:
+            found = analysis.word_terms(word)
+            if found:
+                out[word] = found[0]
+    return out
+
+
+SQLITE_INSERT_TRIGGER = """CREATE TRIGGER library_fts_insert AFTER INSERT ON library_libraryentry
+    BEGIN
+        INSERT INTO library_fts(rowid, index_name, index_main, index_rest)
+        VALUES (new.id, new.index_name, new.index_main, new.index_rest);
+    END"""
 SQLITE_SCHEMA = [
     """CREATE VIRTUAL TABLE library_fts USING fts5(
         index_name, index_main, index_rest,
         content='library_libraryentry', content_rowid='id',
         tokenize='unicode61 remove_diacritics 0', detail='column')""",
-    """CREATE TRIGGER library_fts_insert AFTER INSERT ON library_libraryentry BEGIN
-        INSERT INTO library_fts(rowid, index_name, index_main, index_rest)
-        VALUES (new.id, new.index_name, new.index_main, new.index_rest);
-    END""",
+    SQLITE_INSERT_TRIGGER,
     """CREATE TRIGGER library_fts_delete AFTER DELETE ON library_libraryentry BEGIN
         INSERT INTO library_fts(library_fts, rowid, index_name, index_main, index_rest)
         VALUES ('delete', old.id, old.index_name, old.index_main, old.index_rest);
@@ -100,3 +126,61 @@ def drop_search_index(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for sql in {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(vendor, []):
         schema_editor.execute(sql)
+
+
+class BulkIndexing:
+    """Index the rows of a bulk import a batch at a time instead of a row at a time.
+
+    SQLite: the insert trigger hands FTS5 one row per statement, and FTS5 writes its pending
+    terms out at every statement, a segment a row; one ``INSERT … SELECT`` per batch costs
+    about a seventh (measured: bench/speed.py, docs/benchmarks.md). So for the length of
+    the import the insert trigger is dropped and the new rows of each batch are indexed in
+    one statement. This happens inside the import's transaction: SQLite's DDL is
+    transactional and the transaction holds the database's write lock, so no other
+    connection ever sees the table without its trigger, and a failed import restores it
+    with everything else. Updated rows keep going through the update trigger.
+
+    PostgreSQL computes the ``tsvector`` with each row: nothing to do.
+
+    Use inside ``transaction.atomic()``::
+
+        with BulkIndexing(connection) as indexing:
+            indexing.before_batch()
+            ...insert the batch...
+            indexing.after_batch()
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.active = connection.vendor == "sqlite"
+        self.last_id = 0
+
+    def __enter__(self) -> "BulkIndexing":
+        if self.active:
+            with self.connection.cursor() as cursor:
+                cursor.execute("DROP TRIGGER library_fts_insert")
+        return self
+
+    def before_batch(self) -> None:
+        if self.active:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT COALESCE(MAX(id), 0) FROM library_libraryentry")
+                self.last_id = cursor.fetchone()[0]
+
+    def after_batch(self) -> None:
+        """Index the rows inserted since ``before_batch`` (ids are AUTOINCREMENT: new
+        rows have larger ones; updated rows keep theirs)."""
+        if self.active:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO library_fts(rowid, index_name, index_main, index_rest) "
+                    "SELECT id, index_name, index_main, index_rest FROM library_libraryentry "
+                    "WHERE id > %s",
+                    [self.last_id],
+                )
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        # On failure, or when the import is to be rolled back, the rollback restores it.
+        if self.active and exc_type is None and not self.connection.needs_rollback:
+            with self.connection.cursor() as cursor:
+                cursor.execute(SQLITE_INSERT_TRIGGER)

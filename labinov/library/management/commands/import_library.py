@@ -7,12 +7,8 @@ from django.utils.translation import gettext as _
 from labinov.core.errors import NotAllowed
 from labinov.core.system import SystemActor
 from labinov.library import actions
-from labinov.library.exchange import ExchangeError, read_file, valid_rows
+from labinov.library.exchange import ExchangeError, estimate_rows, file_format, iter_rows
 from labinov.library.progress import ProgressBar
-
-#: Valid rows kept in memory between the checking pass and the writing pass; a larger
-#: file is read twice instead.
-KEEP_ROWS = 250_000
 
 
 class Command(BaseCommand):
@@ -35,55 +31,44 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
-        bar = ProgressBar("Membaca", stream=self.stderr._out)
         try:
+            file_format(path.name)
             with path.open("rb") as stream:
-                parsed = read_file(stream, path.name, progress=bar.update, keep_rows=KEEP_ROWS)
+                bar = ProgressBar(
+                    "Mengimpor", total=estimate_rows(stream, path.name), stream=self.stderr._out
+                )
+                try:
+                    result = actions.import_rows(
+                        acting_user=SystemActor("cli: labinov import-library"),
+                        rows=iter_rows(stream, path.name),
+                        skip_invalid=skip_invalid,
+                        file_name=path.name,
+                        progress=bar.update,
+                    )
+                finally:
+                    bar.close()
         except ExchangeError as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
-        finally:
-            bar.close()
+        except NotAllowed as exc:  # pragma: no cover - the system actor may import
+            raise CommandError(str(exc.message)) from exc
         outcome = {
             "file": path.name,
-            "valid_rows": parsed.valid_count,
-            "bad_rows": parsed.bad_rows,
-            "problems": [p.as_dict() for p in parsed.problems],
-            "imported": False,
-            "created": 0,
-            "updated": 0,
+            "valid_rows": result.rows_read - result.bad_rows,
+            "bad_rows": result.bad_rows,
+            "problems": [p.as_dict() for p in result.problems],
+            "imported": result.imported,
+            "created": result.created,
+            "updated": result.updated,
         }
-        if parsed.problems and not skip_invalid:
-            self._report(outcome, parsed.problems, as_json=json)
+        self._report(outcome, result.problems, as_json=json)
+        if not result.imported:
             raise CommandError(
                 _(
                     "%(n)s row(s) are not valid: nothing was imported (fix them, or give "
                     "--skip-invalid to import the valid rows)."
                 )
-                % {"n": parsed.bad_rows}
+                % {"n": result.bad_rows}
             )
-        bar = ProgressBar("Mengimpor", total=parsed.valid_count, stream=self.stderr._out)
-        # Rows kept from the first pass when the file is small enough, else read again.
-        stream = path.open("rb")
-        rows = (
-            (row for _n, row in parsed.rows)
-            if parsed.rows_complete
-            else valid_rows(stream, path.name)
-        )
-        try:
-            result = actions.import_entries(
-                acting_user=SystemActor("cli: labinov import-library"),
-                rows=rows,
-                file_name=path.name,
-                skipped=parsed.bad_rows,
-                progress=bar.update,
-            )
-        except NotAllowed as exc:  # pragma: no cover - the system actor may import
-            raise CommandError(str(exc.message)) from exc
-        finally:
-            stream.close()
-            bar.close()
-        outcome.update(imported=True, created=result.created, updated=result.updated)
-        self._report(outcome, parsed.problems, as_json=json)
 
     def _report(self, outcome, problems, *, as_json):
         if as_json:

@@ -1,0 +1,109 @@
+"""How a batch of knowledge-base rows reaches the database, fast, on each backend.
+
+Only ``actions`` calls these, inside its transaction; they write and check nothing else.
+Raw SQL on purpose: the ORM's ``bulk_create`` spends more time building SQL than the
+database spends writing, and cannot update the search-term counts in the same statement.
+
+- SQLite runs in the process: ``executemany`` of an upsert costs little per row.
+- PostgreSQL answers each statement over the connection: a batch goes in by ``COPY`` into a
+  temporary table and one ``INSERT … SELECT … ON CONFLICT``, and term counts as arrays in
+  one statement (about twice as fast as ``executemany``, see docs/benchmarks.md).
+"""
+
+from django.db import connection
+
+from labinov.library.exchange import COLUMNS
+from labinov.library.models import LibraryEntry, LibraryTerm, LibraryWord
+
+#: The columns of ``entry_values``' tuples, in order.
+ENTRY_COLUMNS = [
+    "source",
+    *COLUMNS,
+    "index_name",
+    "index_main",
+    "index_rest",
+    "created_at",
+    "updated_at",
+    "replication_count",
+]
+#: What a re-imported row changes (its source, id, creation time and count of
+#: replications stay).
+_UPDATED = [c for c in ENTRY_COLUMNS if c not in ("source", "source_id", "created_at")]
+_UPDATED.remove("replication_count")
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _upsert_tail() -> str:
+    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in _UPDATED)
+    return f"ON CONFLICT ({_q('source')}, {_q('source_id')}) DO UPDATE SET {updates}"
+
+
+def upsert_entries(values: list[tuple]) -> None:
+    """Insert or update (by source and source_id) rows of ``ENTRY_COLUMNS``."""
+    table = _q(LibraryEntry._meta.db_table)
+    columns = ", ".join(_q(c) for c in ENTRY_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) "
+                f"VALUES ({', '.join(['%s'] * len(ENTRY_COLUMNS))}) {_upsert_tail()}",
+                values,
+            )
+            return
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        raw.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS library_staging ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        raw.execute("TRUNCATE library_staging")
+        with raw.copy(f"COPY library_staging ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        raw.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM library_staging "
+            f"{_upsert_tail()}"
+        )
+
+
+def add_term_counts(changes: dict[str, int]) -> None:
+    """Add to each term's count of entries (creating the terms new to the index)."""
+    changes = {term[:100]: n for term, n in changes.items() if n}
+    if not changes:
+        return
+    table = _q(LibraryTerm._meta.db_table)
+    tail = f"ON CONFLICT (term) DO UPDATE SET df = {table}.df + excluded.df"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (term, df) "
+                f"SELECT * FROM unnest(%s::varchar[], %s::int[]) {tail}",
+                [list(changes), list(changes.values())],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (term, df) VALUES (%s, %s) {tail}", list(changes.items())
+            )
+
+
+def add_words(words: dict[str, str]) -> None:
+    """Record words as written with their stems (those already known stay as they are)."""
+    if not words:
+        return
+    table = _q(LibraryWord._meta.db_table)
+    pairs = [(word, stem[:100]) for word, stem in words.items()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (word, stem) "
+                "SELECT * FROM unnest(%s::varchar[], %s::varchar[]) "
+                "ON CONFLICT (word) DO NOTHING",
+                [[w for w, _s in pairs], [s for _w, s in pairs]],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (word, stem) VALUES (%s, %s) ON CONFLICT (word) DO NOTHING",
+                pairs,
+            )
