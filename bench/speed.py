@@ -99,7 +99,7 @@ def main() -> None:
         total = LibraryEntry.objects.count()
         print(
             f"{args.database}: imported {total} generated rows in {seconds:.1f} s "
-            f"= {total / seconds:,.0f} rows/s (one pass: checked, analysed and written in one transaction)"
+            f"= {total / seconds:,.0f} rows/s (one pass, one transaction)"
         )
     total = LibraryEntry.objects.count()
     if connection.vendor == "postgresql":

@@ -126,12 +126,7 @@ def _write_batch(
     import's way of indexing the new rows (without it, the database's triggers do)."""
     # A source_id given twice (rows not read through exchange) counts once: the last wins.
     entries = list({entry[0]: entry for entry in batch.entries}.values())
-    old = {
-        sid: (name, main, rest)
-        for sid, name, main, rest in LibraryEntry.objects.filter(
-            source=source, source_id__in=[e[0] for e in entries]
-        ).values_list("source_id", "index_name", "index_main", "index_rest")
-    }
+    old = bulk.existing_index_texts(source, [e[0] for e in entries])
     df_delta: Counter = Counter()
     lengths = [0, 0, 0]
     now = connection.ops.adapt_datetimefield_value(timezone.now())

@@ -41,6 +41,29 @@ def _upsert_tail() -> str:
     return f"ON CONFLICT ({_q('source')}, {_q('source_id')}) DO UPDATE SET {updates}"
 
 
+def existing_index_texts(source: str, source_ids: list[str]) -> dict[str, tuple[str, str, str]]:
+    """The three index texts of the entries of ``source`` already holding these ids.
+
+    On PostgreSQL the ids go in as an array, matched pairwise: during a long import the
+    planner's statistics still describe the table as it was before, and for
+    ``source = … AND source_id IN (…)`` it then read every entry of the source on each
+    batch (54 ms a batch at 100,000 entries, growing with the table); this shape probes
+    the unique index once per id (5 ms)."""
+    if connection.vendor != "postgresql":
+        rows = LibraryEntry.objects.filter(source=source, source_id__in=source_ids).values_list(
+            "source_id", "index_name", "index_main", "index_rest"
+        )
+        return {sid: (name, main, rest) for sid, name, main, rest in rows}
+    table = _q(LibraryEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT source_id, index_name, index_main, index_rest FROM {table} "
+            "WHERE (source, source_id) IN (SELECT %s, unnest(%s::varchar[]))",
+            [source, source_ids],
+        )
+        return {sid: (name, main, rest) for sid, name, main, rest in cursor.fetchall()}
+
+
 def upsert_entries(values: list[tuple]) -> None:
     """Insert or update (by source and source_id) rows of ``ENTRY_COLUMNS``."""
     table = _q(LibraryEntry._meta.db_table)
