@@ -114,32 +114,42 @@ def _batches(
     yield batch
 
 
+@dataclass
+class _Totals:
+    """What an import changes beside the entries, summed over its batches and written once
+    at its end (``_finish``): PostgreSQL keeps a new version of a row at every update, and
+    updating the counts of the common terms after each of 500 batches made each update
+    walk the versions left by the ones before it."""
+
+    df: Counter = field(default_factory=Counter)
+    lengths: list[int] = field(default_factory=lambda: [0, 0, 0])
+    created: int = 0
+    updated: int = 0
+    #: Words already recorded (those of the batches written so far).
+    known_words: set[str] = field(default_factory=set)
+
+
 def _write_batch(
-    batch: _Batch,
-    *,
-    source: str,
-    known_words: set[str],
-    indexing: index.BulkIndexing | None = None,
-) -> tuple[int, int]:
-    """Upsert one batch; keep term counts, known words and statistics in step.
-    ``known_words``: words already recorded by this import (grows). ``indexing``: a bulk
-    import's way of indexing the new rows (without it, the database's triggers do)."""
+    batch: _Batch, totals: _Totals, *, source: str, indexing: index.BulkIndexing | None = None
+) -> None:
+    """Upsert one batch and its known words; add its changes of term counts and lengths
+    to ``totals``. ``indexing``: a bulk import's way of indexing the new rows (without
+    it, the database's triggers do)."""
     # A source_id given twice (rows not read through exchange) counts once: the last wins.
     entries = list({entry[0]: entry for entry in batch.entries}.values())
     old = bulk.existing_index_texts(source, [e[0] for e in entries])
-    df_delta: Counter = Counter()
-    lengths = [0, 0, 0]
+    df, lengths = totals.df, totals.lengths
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     values = []
     for source_id, row_values, terms, row_lengths in entries:
         previous = old.get(source_id)
         if previous is None:
-            df_delta.update(terms)
+            df.update(terms)
         else:
             old_fields = [p.split() for p in previous]
             old_terms = set().union(*old_fields)
-            df_delta.update(terms - old_terms)
-            df_delta.subtract(old_terms - terms)
+            df.update(terms - old_terms)
+            df.subtract(old_terms - terms)
             for i in range(3):
                 lengths[i] -= len(old_fields[i])
         for i in range(3):
@@ -150,18 +160,24 @@ def _write_batch(
     bulk.upsert_entries(values)
     if indexing:
         indexing.after_batch()
-    bulk.add_term_counts(df_delta)
-    bulk.add_words(index.surface_words(batch.written - known_words))
-    known_words.update(batch.written)
-    created = len(entries) - len(old)
+    bulk.add_words(index.surface_words(batch.written - totals.known_words))
+    totals.known_words.update(batch.written)
+    totals.created += len(entries) - len(old)
+    totals.updated += len(old)
+
+
+def _finish(totals: _Totals) -> None:
+    """Write the term counts and statistics an import changed; bump the generation so
+    that every process reloads its cached vocabulary."""
+    bulk.add_term_counts(totals.df)
     LibraryStats.current()
     LibraryStats.objects.filter(pk=1).update(
-        entries=F("entries") + created,
-        name_length=F("name_length") + lengths[0],
-        main_length=F("main_length") + lengths[1],
-        rest_length=F("rest_length") + lengths[2],
+        entries=F("entries") + totals.created,
+        name_length=F("name_length") + totals.lengths[0],
+        main_length=F("main_length") + totals.lengths[1],
+        rest_length=F("rest_length") + totals.lengths[2],
+        generation=F("generation") + 1,
     )
-    return created, len(old)
 
 
 def import_rows(
@@ -182,17 +198,13 @@ def import_rows(
     ``progress(rows_read)`` is called after every batch."""
     _check_may_import(acting_user)
     result = ImportResult()
+    totals = _Totals()
     with transaction.atomic(), index.BulkIndexing(connection) as indexing:
-        known_words: set[str] = set()
         for batch in _batches(rows, analyse_after_problem=skip_invalid):
             result.problems += batch.problems
             result.rows_read = batch.read
             if batch.entries and (skip_invalid or not result.problems):
-                created, updated = _write_batch(
-                    batch, source=source, known_words=known_words, indexing=indexing
-                )
-                result.created += created
-                result.updated += updated
+                _write_batch(batch, totals, source=source, indexing=indexing)
             if progress:
                 progress(batch.read)
         if result.problems and not skip_invalid:
@@ -200,7 +212,8 @@ def import_rows(
             return ImportResult(
                 rows_read=result.rows_read, problems=result.problems, imported=False
             )
-        LibraryStats.objects.filter(pk=1).update(generation=F("generation") + 1)
+        _finish(totals)
+        result.created, result.updated = totals.created, totals.updated
         record_event(
             acting_user=acting_user,
             action="library.import",
@@ -246,8 +259,10 @@ def upsert_entry(
     if source not in LibraryEntry.Source.values:
         raise ActionError(_("Unknown source %(s)r.") % {"s": source}, field="source")
     (batch,) = _batches([(0, row, [])], analyse_after_problem=False)
-    created, _updated = _write_batch(batch, source=source, known_words=set())
-    LibraryStats.objects.filter(pk=1).update(generation=F("generation") + 1)
+    totals = _Totals()
+    _write_batch(batch, totals, source=source)
+    _finish(totals)
+    created = totals.created
     entry = LibraryEntry.objects.get(source=source, source_id=row["source_id"])
     record_event(
         acting_user=acting_user,
