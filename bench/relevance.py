@@ -16,8 +16,10 @@ import argparse
 import json
 import math
 import os
+import statistics
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -97,7 +99,7 @@ def main() -> None:
     from labinov.core.system import SystemActor
     from labinov.library import actions
     from labinov.library.exchange import read_file
-    from labinov.library.search import analysis, engine
+    from labinov.library.search import analysis, embeddings, engine
 
     call_command("migrate", verbosity=0)
     with open(args.records, "rb") as stream:
@@ -116,23 +118,35 @@ def main() -> None:
         "plain BM25 (no Indonesian processing)": lambda q: plain.rank(analysis.words(q)),
         "BM25 + Sastrawi stems and stop words": lambda q: stemmed.rank(analysis.terms(q)),
         "Labinov search": lambda q: [
-            h.entry.source_id for h in engine.search(q, limit=10, snippets=False).hits
+            h.entry.source_id
+            for h in engine.search(q, limit=10, snippets=False, semantic=False).hits
         ],
     }
+    if embeddings.enabled():  # the optional extra is installed
+        embeddings.embed_missing()
+        systems["Labinov search + embedding re-ranking"] = lambda q: [
+            h.entry.source_id for h in engine.search(q, limit=10, snippets=False).hits
+        ]
     print(
         f"{len(records)} records, {len(queries)} queries ({Path(args.queries).name}), "
         f"{'PostgreSQL' if args.postgres_url else 'SQLite'}\n"
     )
-    print(f"{'system':<42} {'nDCG@10':>8} {'Recall@10':>10}")
+    print(f"{'system':<42} {'nDCG@10':>8} {'Recall@10':>10} {'ms/search':>10}")
     for name, run in systems.items():
-        recalls, ndcgs = [], []
+        recalls, ndcgs, timings = [], [], []
         for q in queries:
-            recall, ndcg = metrics(run(q["query"]), set(q["relevant"]), set(q.get("partial", [])))
+            started = time.perf_counter()
+            ranked = run(q["query"])
+            timings.append(1000 * (time.perf_counter() - started))
+            recall, ndcg = metrics(ranked, set(q["relevant"]), set(q.get("partial", [])))
             recalls.append(recall)
             ndcgs.append(ndcg)
             if args.verbose and name == "Labinov search" and recall < 1:
                 print(f"   miss {recall:.2f} {ndcg:.2f} {q['query']}")
-        print(f"{name:<42} {sum(ndcgs) / len(ndcgs):>8.3f} {sum(recalls) / len(recalls):>10.3f}")
+        print(
+            f"{name:<42} {sum(ndcgs) / len(ndcgs):>8.3f} {sum(recalls) / len(recalls):>10.3f}"
+            f" {statistics.median(timings):>10.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -190,6 +190,10 @@ TASKS = {
     }
 }
 
+#: Sentence embeddings that re-rank knowledge-base searches: "auto" uses them when the
+#: optional package is installed (`pip install 'labinov[embeddings]'`), "off" never.
+LIBRARY_EMBEDDINGS = env("LABINOV_EMBEDDINGS", "auto")
+
 #: gunicorn worker processes of `labinov serve`.
 WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "3"))
 

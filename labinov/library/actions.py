@@ -22,8 +22,8 @@ from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.library import bulk
 from labinov.library.exchange import COLUMNS, Problem, clean_row
-from labinov.library.models import LibraryEntry, LibraryStats, Replication
-from labinov.library.search import index
+from labinov.library.models import LibraryEmbedding, LibraryEntry, LibraryStats, Replication
+from labinov.library.search import embeddings, index
 
 AUDIT_ACTIONS = {
     "library.import": gettext_lazy("Knowledge base imported"),
@@ -141,12 +141,16 @@ def _write_batch(
     df, lengths = totals.df, totals.lengths
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     values = []
+    changed_text = []  # entries whose name, problem or solution change: embed them again
     for source_id, row_values, terms, row_lengths in entries:
         previous = old.get(source_id)
         if previous is None:
             df.update(terms)
         else:
-            old_fields = [p.split() for p in previous]
+            entry_id, old_name, old_main, old_rest = previous
+            if (old_name, old_main) != row_values[-3:-1]:  # index_name, index_main
+                changed_text.append(entry_id)
+            old_fields = [old_name.split(), old_main.split(), old_rest.split()]
             old_terms = set().union(*old_fields)
             df.update(terms - old_terms)
             df.subtract(old_terms - terms)
@@ -160,6 +164,8 @@ def _write_batch(
     bulk.upsert_entries(values)
     if indexing:
         indexing.after_batch()
+    if changed_text:
+        LibraryEmbedding.objects.filter(entry_id__in=changed_text).delete()
     bulk.add_words(index.surface_words(batch.written - totals.known_words))
     totals.known_words.update(batch.written)
     totals.created += len(entries) - len(old)
@@ -178,6 +184,14 @@ def _finish(totals: _Totals) -> None:
         rest_length=F("rest_length") + totals.lengths[2],
         generation=F("generation") + 1,
     )
+    if embeddings.enabled():
+        transaction.on_commit(_embed_in_background)
+
+
+def _embed_in_background() -> None:
+    from labinov.library.tasks import embed_library_entries
+
+    embed_library_entries.enqueue()
 
 
 def import_rows(

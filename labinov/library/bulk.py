@@ -41,8 +41,11 @@ def _upsert_tail() -> str:
     return f"ON CONFLICT ({_q('source')}, {_q('source_id')}) DO UPDATE SET {updates}"
 
 
-def existing_index_texts(source: str, source_ids: list[str]) -> dict[str, tuple[str, str, str]]:
-    """The three index texts of the entries of ``source`` already holding these ids.
+def existing_index_texts(
+    source: str, source_ids: list[str]
+) -> dict[str, tuple[int, str, str, str]]:
+    """The id and three index texts of the entries of ``source`` already holding these
+    ids.
 
     On PostgreSQL the ids go in as an array, matched pairwise: during a long import the
     planner's statistics still describe the table as it was before, and for
@@ -51,17 +54,17 @@ def existing_index_texts(source: str, source_ids: list[str]) -> dict[str, tuple[
     the unique index once per id (5 ms)."""
     if connection.vendor != "postgresql":
         rows = LibraryEntry.objects.filter(source=source, source_id__in=source_ids).values_list(
-            "source_id", "index_name", "index_main", "index_rest"
+            "source_id", "id", "index_name", "index_main", "index_rest"
         )
-        return {sid: (name, main, rest) for sid, name, main, rest in rows}
+        return {sid: rest for sid, *rest in rows}
     table = _q(LibraryEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT source_id, index_name, index_main, index_rest FROM {table} "
+            f"SELECT source_id, id, index_name, index_main, index_rest FROM {table} "
             "WHERE (source, source_id) IN (SELECT %s, unnest(%s::varchar[]))",
             [source, source_ids],
         )
-        return {sid: (name, main, rest) for sid, name, main, rest in cursor.fetchall()}
+        return {sid: tuple(rest) for sid, *rest in cursor.fetchall()}
 
 
 def upsert_entries(values: list[tuple]) -> None:

@@ -94,6 +94,21 @@ class LibraryWord(models.Model):
         return self.word
 
 
+class LibraryEmbedding(models.Model):
+    """An entry's sentence embedding (name, problem and solution), computed in the
+    background by ``search.embeddings``; deleted when the entry's text changes."""
+
+    entry = models.OneToOneField(
+        LibraryEntry, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    model = models.CharField(max_length=50)
+    #: float16, L2-normalised.
+    vector = models.BinaryField()
+
+    def __str__(self):
+        return f"{self.entry_id} ({self.model})"
+
+
 class LibraryStats(models.Model):
     """One row: entry count and field lengths for BM25, and a generation number that every
     write bumps, so each web process knows when its cached vocabulary is stale."""

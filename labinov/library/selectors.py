@@ -46,7 +46,8 @@ def similar_entries(text: str, *, region: str | None = None, limit: int = 5) -> 
     an idea or innovation being written), best first. Those from ``region`` (its name, as
     the knowledge base writes it, e.g. "Kabupaten Purbalingga") that match most of the text
     are flagged ``near_duplicate``."""
-    results = engine.search(text, limit=limit)
+    # Lexical only: near-duplicates are judged against the text's own lexical score.
+    results = engine.search(text, limit=limit, semantic=False)
     if not results.hits or results.query is None:
         return []
     own = ranking.Document(None, index.index_fields({"name": text, "problem": text}))

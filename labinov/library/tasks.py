@@ -1,4 +1,5 @@
-"""Background work of the knowledge base: a file imported from the browser.
+"""Background work of the knowledge base: a file imported from the browser, and the
+sentence embeddings of new or changed entries (when the optional model is installed).
 
 Progress is visible while the file is read and checked (outside any transaction, so the
 polling page sees it at once); the file is then read again and its rows written in one
@@ -13,6 +14,7 @@ from labinov.core.errors import NotAllowed
 from labinov.library import actions
 from labinov.library.exchange import ExchangeError, estimate_rows, iter_rows, read_file
 from labinov.library.models import ImportRun
+from labinov.library.search import embeddings
 
 
 def _set(run_id: int, **fields) -> None:
@@ -75,3 +77,10 @@ def import_library_file(run_id: int) -> str:
         created_count=result.created,
         updated_count=result.updated,
     )
+
+
+@task()
+def embed_library_entries() -> int:
+    """Embed the entries that have no sentence embedding yet (queued after every write
+    of the knowledge base; several queued runs find nothing left to do)."""
+    return embeddings.embed_missing()

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count
 
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
-from labinov.library.search import analysis, ranking
+from labinov.library.search import analysis, embeddings, ranking
 
 CANDIDATES = 100
 #: Matches the database may score per query: FTS5's bm25 costs about 6 µs a match;
@@ -241,9 +241,11 @@ def search(
     offset: int = 0,
     with_facets: bool = False,
     snippets: bool = True,
+    semantic: bool = True,
 ) -> Results:
     """The knowledge base's answer to ``text``, best first. An empty text lists entries
-    (filtered), newest first."""
+    (filtered), newest first. ``semantic``: re-rank with sentence embeddings when they
+    are installed and enabled (see ``embeddings``); the scores are then fused ones."""
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
     stats = LibraryStats.current()
     if not analysis.words(text):
@@ -264,6 +266,8 @@ def search(
         if value > 0:
             scored.append((value, row[0], dict(zip(FACETS, row[4:], strict=True))))
     scored.sort(key=lambda item: (-item[0], item[1]))
+    if semantic:
+        scored = embeddings.rerank(text, scored)
     page_ids = [pk for _s, pk, _f in scored[offset : offset + limit]]
     by_id = LibraryEntry.objects.in_bulk(page_ids)
     ranked = [(s, by_id[pk]) for s, pk, _f in scored if pk in by_id]
