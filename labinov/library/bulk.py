@@ -15,7 +15,7 @@ from django.db import connection
 from labinov.library.exchange import COLUMNS
 from labinov.library.models import LibraryEntry, LibraryTerm, LibraryWord
 
-#: The columns of ``entry_values``' tuples, in order.
+#: The columns of the rows given to ``upsert_entries``, in order.
 ENTRY_COLUMNS = [
     "source",
     *COLUMNS,
@@ -28,8 +28,9 @@ ENTRY_COLUMNS = [
 ]
 #: What a re-imported row changes (its source, id, creation time and count of
 #: replications stay).
-_UPDATED = [c for c in ENTRY_COLUMNS if c not in ("source", "source_id", "created_at")]
-_UPDATED.remove("replication_count")
+_UPDATED = [
+    c for c in ENTRY_COLUMNS if c not in ("source", "source_id", "created_at", "replication_count")
+]
 
 
 def _q(name: str) -> str:
@@ -50,8 +51,8 @@ def existing_index_texts(
     On PostgreSQL the ids go in as an array, matched pairwise: during a long import the
     planner's statistics still describe the table as it was before, and for
     ``source = … AND source_id IN (…)`` it then read every entry of the source on each
-    batch (54 ms a batch at 100,000 entries, growing with the table); this shape probes
-    the unique index once per id (5 ms)."""
+    batch; this shape probes the unique index once per id (EXPLAIN ANALYZE of a batch of
+    2,000 among 130,000 entries: 54 ms before, 5 ms now)."""
     if connection.vendor != "postgresql":
         rows = LibraryEntry.objects.filter(source=source, source_id__in=source_ids).values_list(
             "source_id", "id", "index_name", "index_main", "index_rest"
