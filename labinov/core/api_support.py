@@ -198,3 +198,63 @@ def install_error_handlers(api) -> None:
         return error_response(
             500, _("Something went wrong on our side. Try again later."), "server_error"
         )
+
+
+_ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["message", "code", "errors"],
+    "properties": {
+        "message": {"type": "string", "description": "a sentence a person can act on"},
+        "code": {"type": "string", "description": "a stable word for programs"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+_ERROR_DESCRIPTIONS = {
+    400: "Refused: the action is not possible as asked, or the request holds a NUL "
+    "character (the message says which).",
+    401: "The API token is invalid or revoked, or the operation needs a logged-in caller.",
+    403: "The caller may not do this (or a session sent no CSRF token).",
+    404: "Not found, or not visible to the caller.",
+    422: "The request is not valid: `errors` names each field and what is wrong.",
+    503: "The database cannot be reached.",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+def document_errors(schema: dict) -> dict:
+    """Declare the one error shape in an OpenAPI description, and on each operation the
+    error statuses it can answer, so that clients (and the schemathesis test) know them:
+    401 and 403 where the caller is authenticated, 400 on writes and wherever a parameter
+    could carry a NUL character, 404 with path parameters, 422 with any parameters or
+    body, 503 for the health check."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "head", *_WRITES}:
+                continue
+            statuses = set()
+            if operation.get("security"):
+                statuses |= {401, 403}
+            if path.endswith("/health"):
+                statuses.add(503)
+            if "{" in path:
+                statuses.add(404)
+            if method in _WRITES or operation.get("parameters") or operation.get("requestBody"):
+                statuses.add(400)  # refused actions; NUL characters (core.middleware)
+            if operation.get("parameters") or operation.get("requestBody"):
+                statuses.add(422)
+            responses = operation.setdefault("responses", {})
+            declared = {str(status) for status in responses}
+            for status in sorted(statuses):
+                if str(status) not in declared:
+                    responses[status] = {"description": _ERROR_DESCRIPTIONS[status], "content": ref}
+    return schema

@@ -1,5 +1,6 @@
 """Property-based checks of the whole API against its own OpenAPI description: no input,
-however odd, makes a server error, and every answer matches the schema it documents."""
+however odd, makes a server error, every status answered is documented, and every answer
+(errors included) matches the schema it documents."""
 
 import pytest
 import schemathesis
@@ -10,6 +11,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from labinov.accounts.actions import create_api_token
@@ -42,5 +44,22 @@ def test_the_api_keeps_its_own_promises(case, token, unit):
     case.call_and_validate(
         # The WSGI test client does not unpack gzip, which GZipMiddleware would send.
         headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
-        checks=[not_a_server_error, content_type_conformance, response_schema_conformance],
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
     )
+
+
+def test_every_error_is_documented_with_the_one_error_shape(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert set(spec["components"]["schemas"]["Error"]["required"]) == {"message", "code", "errors"}
+    search = spec["paths"]["/api/v1/library/search"]["get"]["responses"]
+    assert {"200", "422"} <= set(search)
+    replicate = spec["paths"]["/api/v1/library/{entry_id}/replicate"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "404", "422"} <= set(replicate)
+    error = replicate["403"]["content"]["application/json"]["schema"]
+    assert error == {"$ref": "#/components/schemas/Error"}
+    assert "503" in spec["paths"]["/api/v1/health"]["get"]["responses"]
