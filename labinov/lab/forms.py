@@ -128,6 +128,8 @@ class ProblemForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence_text": forms.Textarea(attrs={"rows": 2}),
+            # A new file replaces the stored one; the page links the stored one for readers.
+            "evidence_file": forms.FileInput(),
         }
 
 

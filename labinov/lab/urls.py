@@ -27,8 +27,10 @@ urlpatterns = [
     path("unit/<int:pk>/komentar/", workspace.comment, name="comment"),
     path("anggota/<int:pk>/hapus/", workspace.remove_member, name="remove_member"),
     path("masalah/<int:pk>/", diagnose.problem_detail, name="problem"),
+    path("masalah/<int:pk>/ubah/", diagnose.problem_edit, name="problem_edit"),
     path("masalah/<int:pk>/penyebab/", diagnose.cause_add, name="cause_add"),
     path("masalah/<int:pk>/usg/", diagnose.usg_score, name="usg"),
     path("masalah/<int:pk>/gagasan/", diagnose.idea_add, name="idea_add"),
+    path("gagasan/<int:pk>/ubah/", diagnose.idea_edit, name="idea_edit"),
     path("penyebab/<int:pk>/hapus/", diagnose.cause_remove, name="cause_remove"),
 ]

@@ -50,3 +50,11 @@ def add_problem(enrolment, **extra):
     }
     fields.update(extra)
     return actions.add_problem(acting_user=SYSTEM, enrolment=enrolment, **fields)
+
+
+def add_idea(problem, scorer, **extra):
+    """An idea for the problem, made a priority by the scorer's USG scores."""
+    actions.score_usg(acting_user=scorer, problem=problem, urgency=5, seriousness=5, growth=5)
+    fields = {"title": "Akta daring", "description": "Ajukan akta dari rumah", "is_new": True}
+    fields.update(extra)
+    return actions.add_idea(acting_user=SYSTEM, problem=problem, **fields)

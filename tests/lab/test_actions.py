@@ -1,13 +1,16 @@
 """Who may and may not do each action of the lab; gate refusals; audit events."""
 
+from decimal import Decimal
+
 import pytest
+from django.utils import translation
 
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.models import AuditEvent
 from labinov.lab import actions
-from labinov.lab.models import Enrolment, GateDecision, LabProgramme, UsgScore
+from labinov.lab.models import Enrolment, GateDecision, Idea, LabProgramme, Problem, UsgScore
 from tests.factories import UnitFactory
-from tests.lab.conftest import SYSTEM, add_problem, complete_drum_up
+from tests.lab.conftest import SYSTEM, add_idea, add_problem, complete_drum_up
 
 ROLES = ["platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member"]
 
@@ -156,6 +159,132 @@ def test_a_problem_without_a_service_is_refused_and_nothing_changes(people, enro
     assert exc.value.field == "service"
     assert not enrolment.problems.exists()
     assert not AuditEvent.objects.filter(action="lab.problem.added").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "allowed"), _matrix({"platform_admin", "unit_head", "team_member"})
+)
+def test_who_may_change_a_problem_and_an_idea(people, enrolment, role, allowed):
+    problem = add_problem(enrolment)
+    idea = add_idea(problem, people["unit_head"])
+    done = _attempt(
+        lambda: actions.update_problem(acting_user=people[role], problem=problem, service="KTP")
+    )
+    assert done == allowed
+    assert (Problem.objects.get(pk=problem.pk).service == "KTP") == allowed
+    done = _attempt(
+        lambda: actions.update_idea(acting_user=people[role], idea=idea, title="KTP daring")
+    )
+    assert done == allowed
+    assert (Idea.objects.get(pk=idea.pk).title == "KTP daring") == allowed
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_problem_is_audited_with_old_and_new_values(people, enrolment):
+    problem = Problem.objects.get(pk=add_problem(enrolment).pk)  # as a page loads it
+    actions.update_problem(
+        acting_user=people["team_member"],
+        problem=problem,
+        service="Akta kelahiran",  # as it was
+        description="Pembuatan akta butuh 21 hari",
+        baseline_days=Decimal("21.5"),
+    )
+    event = AuditEvent.objects.get(action="lab.problem.updated")
+    assert event.actor == people["team_member"] and event.unit == enrolment.unit
+    assert event.details == {
+        "changed": {
+            "description": ["Pembuatan akta butuh 14 hari", "Pembuatan akta butuh 21 hari"],
+            "baseline_days": ["14.0", "21.5"],
+        }
+    }
+    problem.refresh_from_db()
+    assert problem.description == "Pembuatan akta butuh 21 hari"
+    assert problem.baseline_days == Decimal("21.5")
+
+
+@pytest.mark.django_db
+def test_saving_a_problem_unchanged_writes_and_records_nothing(people, enrolment):
+    problem = add_problem(enrolment)
+    same = actions.update_problem(
+        acting_user=people["unit_head"],
+        problem=problem,
+        service=problem.service,
+        description=problem.description,
+        baseline_days=14,  # 14 days is the 14.0 stored
+        evidence_file=None,
+    )
+    assert same is problem
+    assert not AuditEvent.objects.filter(action="lab.problem.updated").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("service", "Name the service concerned."),
+        ("description", "Describe the problem."),
+        ("affected", "Say who suffers the problem."),
+    ],
+)
+def test_a_problem_emptied_of_a_required_field_is_refused(people, enrolment, field, message):
+    problem = add_problem(enrolment)
+    with translation.override("en"), pytest.raises(ActionError) as exc:
+        actions.update_problem(
+            acting_user=people["team_member"], problem=problem, **{"service": "X", field: "  "}
+        )
+    assert exc.value.field == field and exc.value.message == message
+    assert Problem.objects.get(pk=problem.pk).service == "Akta kelahiran"
+    assert not AuditEvent.objects.filter(action="lab.problem.updated").exists()
+
+
+@pytest.mark.django_db
+def test_a_problem_cannot_be_made_or_unmade_a_demo_example(people, enrolment):
+    problem = add_problem(enrolment)
+    with pytest.raises(ActionError) as exc:
+        actions.update_problem(acting_user=people["unit_head"], problem=problem, is_demo=True)
+    assert "is_demo" in exc.value.message
+    assert not Problem.objects.get(pk=problem.pk).is_demo
+
+
+@pytest.mark.django_db
+def test_a_change_to_an_idea_is_audited_and_checked(people, enrolment):
+    problem = add_problem(enrolment)
+    idea = add_idea(problem, people["team_member"])
+    with pytest.raises(ActionError) as exc:
+        actions.update_idea(acting_user=people["team_member"], idea=idea, title=" ")
+    assert exc.value.field == "title"
+    with pytest.raises(ActionError):
+        actions.update_idea(
+            acting_user=people["team_member"], idea=idea, title="Akta daring", is_demo=True
+        )
+    actions.update_idea(
+        acting_user=people["team_member"],
+        idea=idea,
+        title="Akta daring",
+        description="Ajukan akta dari rumah",
+        is_new=True,
+    )
+    assert not AuditEvent.objects.filter(action="lab.idea.updated").exists()
+    actions.update_idea(
+        acting_user=people["team_member"],
+        idea=idea,
+        title="Akta kelahiran daring",
+        description="Ajukan akta dari rumah",
+        is_new=True,
+        benefits=True,
+        benefits_note="Orang tua tak perlu datang",
+    )
+    event = AuditEvent.objects.get(action="lab.idea.updated")
+    assert event.details == {
+        "changed": {
+            "title": ["Akta daring", "Akta kelahiran daring"],
+            "benefits": [False, True],
+            "benefits_note": ["", "Orang tua tak perlu datang"],
+        }
+    }
+    idea.refresh_from_db()
+    assert idea.title == "Akta kelahiran daring" and idea.benefits
 
 
 @pytest.mark.django_db

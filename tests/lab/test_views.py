@@ -4,8 +4,8 @@ import pytest
 
 from labinov.core.models import AuditEvent
 from labinov.lab import actions
-from labinov.lab.models import Cause, LabProgramme
-from tests.lab.conftest import SYSTEM, add_problem, complete_drum_up
+from labinov.lab.models import Cause, Idea, LabProgramme, Problem
+from tests.lab.conftest import SYSTEM, add_idea, add_problem, complete_drum_up
 
 READERS = ["platform_admin", "coordinator", "leader", "coach", "assessor"]
 
@@ -334,3 +334,166 @@ def test_an_incomplete_readiness_form_gets_a_message(client_for, people, enrolme
     )
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     assert not AuditEvent.objects.filter(action="lab.readiness.submitted").exists()
+
+
+def _problem_post(problem, **changes):
+    """What the problem's form sends back, with the changes the person typed."""
+    data = {
+        "service": problem.service,
+        "description": problem.description,
+        "affected": problem.affected,
+        "evidence_text": problem.evidence_text,
+        "evidence_link": problem.evidence_link,
+    }
+    for name in (
+        "baseline_days",
+        "baseline_cost",
+        "baseline_steps",
+        "baseline_requirements",
+        "baseline_complaints",
+        "baseline_satisfaction",
+    ):
+        value = getattr(problem, name)
+        data[name] = "" if value is None else str(value)
+    return data | changes
+
+
+def _idea_post(idea, **changes):
+    data = {"title": idea.title, "description": idea.description}
+    for c in idea.criteria:
+        if c["met"]:
+            data[c["key"]] = "on"
+        data[f"{c['key']}_note"] = c["note"]
+    return data | changes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["unit_head", "team_member"])
+def test_the_units_team_changes_a_problem_and_an_idea(client_for, people, enrolment, role):
+    problem = Problem.objects.get(pk=add_problem(enrolment, service="Akta kelahrian").pk)
+    idea = add_idea(problem, people["unit_head"], title="Akta darign")
+    client = client_for(people[role])
+    page = client.get(f"/lab/masalah/{problem.pk}/").content.decode()
+    assert f'href="/lab/masalah/{problem.pk}/ubah/"' in page
+    assert f'href="/lab/gagasan/{idea.pk}/ubah/"' in page
+
+    form = client.get(f"/lab/masalah/{problem.pk}/ubah/").content.decode()
+    assert "Ubah masalah" in form and 'value="Akta kelahrian"' in form
+    response = client.post(
+        f"/lab/masalah/{problem.pk}/ubah/",
+        _problem_post(problem, service="Akta kelahiran"),
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/lab/masalah/{problem.pk}/", 302)]
+    assert "Masalah diubah." in response.content.decode()
+    assert Problem.objects.get(pk=problem.pk).service == "Akta kelahiran"
+
+    form = client.get(f"/lab/gagasan/{idea.pk}/ubah/").content.decode()
+    assert "Ubah gagasan" in form and 'value="Akta darign"' in form
+    response = client.post(
+        f"/lab/gagasan/{idea.pk}/ubah/", _idea_post(idea, title="Akta daring"), follow=True
+    )
+    assert response.redirect_chain == [(f"/lab/masalah/{problem.pk}/", 302)]
+    assert "Gagasan diubah." in response.content.decode()
+    assert Idea.objects.get(pk=idea.pk).title == "Akta daring"
+
+    events = AuditEvent.objects.filter(action__in=["lab.problem.updated", "lab.idea.updated"])
+    assert [(e.action, e.actor, e.details) for e in events.order_by("id")] == [
+        (
+            "lab.problem.updated",
+            people[role],
+            {"changed": {"service": ["Akta kelahrian", "Akta kelahiran"]}},
+        ),
+        ("lab.idea.updated", people[role], {"changed": {"title": ["Akta darign", "Akta daring"]}}),
+    ]
+
+
+def _head_of_another_unit(region):
+    from tests.conftest import _person
+    from tests.factories import UnitFactory
+
+    return _person("unit_head", unit=UnitFactory(region=region, name="Dinas Lain Uji"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("coach", 403),
+        ("leader", 403),
+        ("coordinator", 403),
+        ("another_units_head", 404),
+        ("outsider", 404),
+        ("anonymous", 302),  # to the login page
+    ],
+)
+def test_others_may_not_change_a_problem_or_an_idea(
+    client_for, people, outsider, enrolment, region, who, status
+):
+    problem = add_problem(enrolment)
+    idea = add_idea(problem, people["unit_head"])
+    user = {
+        "another_units_head": lambda: _head_of_another_unit(region),
+        "outsider": lambda: outsider,
+        "anonymous": lambda: None,
+    }.get(who, lambda: people[who])()
+    client = client_for(user)
+    if who in ("coach", "leader", "coordinator"):  # they read the problem, without the links
+        page = client.get(f"/lab/masalah/{problem.pk}/").content.decode()
+        assert problem.service in page
+        assert "/ubah/" not in page
+    for path, data in (
+        (f"/lab/masalah/{problem.pk}/ubah/", _problem_post(problem, service="Diubah")),
+        (f"/lab/gagasan/{idea.pk}/ubah/", _idea_post(idea, title="Diubah")),
+    ):
+        assert client.get(path).status_code == status, path
+        assert client.post(path, data).status_code == status, path
+    assert Problem.objects.get(pk=problem.pk).service == "Akta kelahiran"
+    assert Idea.objects.get(pk=idea.pk).title == "Akta daring"
+    assert not AuditEvent.objects.filter(
+        action__in=["lab.problem.updated", "lab.idea.updated"]
+    ).exists()
+
+
+def _field_block(response, name):
+    """The form's block of one field, marked as in error, with its messages."""
+    html = response.content.decode()
+    start = html.index(f'<div class="field has-error">\n  <label for="id_{name}">')
+    return html[start : html.index("</div>", start)]
+
+
+@pytest.mark.django_db
+def test_an_emptied_required_field_gets_a_message_and_changes_nothing(
+    client_for, people, enrolment
+):
+    problem = Problem.objects.get(pk=add_problem(enrolment).pk)
+    idea = add_idea(problem, people["unit_head"])
+    client = client_for(people["team_member"])
+    response = client.post(
+        f"/lab/masalah/{problem.pk}/ubah/",
+        _problem_post(problem, affected="  ", description="Diubah"),
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in _field_block(response, "affected")
+    response = client.post(f"/lab/gagasan/{idea.pk}/ubah/", _idea_post(idea, title=""))
+    assert response.status_code == 200
+    assert 'role="alert"' in _field_block(response, "title")
+    assert Problem.objects.get(pk=problem.pk).description == "Pembuatan akta butuh 14 hari"
+    assert Idea.objects.get(pk=idea.pk).title == "Akta daring"
+    assert not AuditEvent.objects.filter(
+        action__in=["lab.problem.updated", "lab.idea.updated"]
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_saving_the_forms_unchanged_records_nothing(client_for, people, enrolment):
+    problem = Problem.objects.get(pk=add_problem(enrolment, baseline_satisfaction=72.5).pk)
+    idea = add_idea(problem, people["unit_head"], benefits=True, benefits_note="Cepat")
+    client = client_for(people["unit_head"])
+    response = client.post(f"/lab/masalah/{problem.pk}/ubah/", _problem_post(problem))
+    assert response.status_code == 302
+    response = client.post(f"/lab/gagasan/{idea.pk}/ubah/", _idea_post(idea))
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(
+        action__in=["lab.problem.updated", "lab.idea.updated"]
+    ).exists()

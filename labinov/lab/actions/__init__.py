@@ -9,6 +9,8 @@ from labinov.lab.actions.diagnose import (
     add_problem,
     remove_cause,
     score_usg,
+    update_idea,
+    update_problem,
 )
 from labinov.lab.actions.drumup import (
     add_team_member,
@@ -37,10 +39,12 @@ AUDIT_ACTIONS = {
     "lab.team.decree_set": gettext_lazy("Team decree recorded"),
     "lab.readiness.submitted": gettext_lazy("Readiness assessed"),
     "lab.problem.added": gettext_lazy("Problem added"),
+    "lab.problem.updated": gettext_lazy("Problem changed"),
     "lab.cause.added": gettext_lazy("Cause added"),
     "lab.cause.removed": gettext_lazy("Cause removed"),
     "lab.usg.scored": gettext_lazy("USG scores given"),
     "lab.idea.added": gettext_lazy("Idea added"),
+    "lab.idea.updated": gettext_lazy("Idea changed"),
     "lab.comment.added": gettext_lazy("Comment added"),
     "lab.gate.approved": gettext_lazy("Stage gate passed"),
     "lab.gate.refused": gettext_lazy("Stage gate refused"),
@@ -64,5 +68,7 @@ __all__ = [
     "set_team_decree",
     "sign_commitment",
     "submit_readiness",
+    "update_idea",
+    "update_problem",
     "update_programme",
 ]

@@ -1,7 +1,10 @@
 """Writers of a unit's diagnose work: problems, causes, USG scores and ideas; comments."""
 
+from decimal import Decimal
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
@@ -27,27 +30,63 @@ PROBLEM_FIELDS = (
     "baseline_satisfaction",
     "is_demo",
 )
+#: What the team may change after adding a problem: not whether it is a demo example.
+PROBLEM_EDITABLE = tuple(f for f in PROBLEM_FIELDS if f != "is_demo")
+PROBLEM_REQUIRED = ("service", "description", "affected")
+IDEA_CRITERIA_FIELDS = frozenset(f for c, _label in CRITERIA for f in (c, f"{c}_note"))
 
 
 def _actor(user):
     return user if getattr(user, "pk", None) else None
 
 
-@transaction.atomic
-def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
-    ensure_works_in(acting_user, enrolment)
-    unknown = set(fields) - set(PROBLEM_FIELDS)
+def _refuse_unknown(fields, allowed) -> None:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise ActionError(
             _("These fields cannot be set: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
-    for required, message in (
-        ("service", _("Name the service concerned.")),
-        ("description", _("Describe the problem.")),
-        ("affected", _("Say who suffers the problem.")),
-    ):
-        if not str(fields.get(required) or "").strip():
-            raise ActionError(message, field=required)
+
+
+def _require(fields) -> None:
+    """The problem's required fields, among those given, each with its own message."""
+    messages = {
+        "service": _("Name the service concerned."),
+        "description": _("Describe the problem."),
+        "affected": _("Say who suffers the problem."),
+    }
+    for required in PROBLEM_REQUIRED:
+        if required in fields and not str(fields[required] or "").strip():
+            raise ActionError(messages[required], field=required)
+
+
+def _for_audit(value):
+    """A value as the audit trail's JSON keeps it."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _apply_changes(obj, changes: dict) -> dict:
+    """Set the changes on obj, check it, and return what changed as {field: [old, new]}.
+    Values compare as values (14 is 14.0 days), files by their names."""
+
+    def value(name):
+        current = getattr(obj, name)
+        return (current.name or "") if isinstance(current, FieldFile) else current
+
+    before = {f: value(f) for f in changes}
+    for name, new in changes.items():
+        setattr(obj, name, new)
+    clean_or_refuse(obj)
+    return {
+        f: [_for_audit(before[f]), _for_audit(value(f))] for f in changes if before[f] != value(f)
+    }
+
+
+@transaction.atomic
+def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
+    ensure_works_in(acting_user, enrolment)
+    _refuse_unknown(fields, PROBLEM_FIELDS)
+    _require({f: fields.get(f) for f in PROBLEM_REQUIRED})
     problem = Problem(enrolment=enrolment, created_by=_actor(acting_user), **fields)
     clean_or_refuse(problem)
     problem.save()
@@ -57,6 +96,32 @@ def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
         obj=problem,
         unit=enrolment.unit,
         details={"service": problem.service},
+    )
+    return problem
+
+
+@transaction.atomic
+def update_problem(*, acting_user, problem: Problem, **fields) -> Problem:
+    """The unit's team corrects a problem. Only the fields given change; an evidence file
+    given replaces the current one, none keeps it. Nothing changed: nothing is written."""
+    ensure_works_in(acting_user, problem.enrolment)
+    _refuse_unknown(fields, PROBLEM_EDITABLE)
+    _require(fields)
+    upload = fields.pop("evidence_file", None)
+    if upload and not isinstance(upload, FieldFile):  # a new file, not the stored one
+        fields["evidence_file"] = upload
+    changed = _apply_changes(problem, fields)
+    if not changed:
+        return problem
+    problem.save(update_fields=list(changed))
+    if "evidence_file" in changed:  # the name the storage gave the new file
+        changed["evidence_file"][1] = problem.evidence_file.name
+    record_event(
+        acting_user=acting_user,
+        action="lab.problem.updated",
+        obj=problem,
+        unit=problem.enrolment.unit,
+        details={"changed": changed},
     )
     return problem
 
@@ -143,12 +208,7 @@ def add_idea(
             ),
             field="problem",
         )
-    allowed = {f for f, _label in CRITERIA} | {f"{f}_note" for f, _label in CRITERIA}
-    unknown = set(criteria) - allowed
-    if unknown:
-        raise ActionError(
-            _("These fields cannot be set: %(f)s") % {"f": ", ".join(sorted(unknown))}
-        )
+    _refuse_unknown(criteria, IDEA_CRITERIA_FIELDS)
     idea = Idea.objects.create(
         problem=problem,
         title=title[:250],
@@ -163,6 +223,32 @@ def add_idea(
         obj=idea,
         unit=problem.enrolment.unit,
         details={"problem": problem.pk, "meets_all_criteria": idea.meets_all_criteria},
+    )
+    return idea
+
+
+@transaction.atomic
+def update_idea(*, acting_user, idea: Idea, title: str, description: str = "", **criteria) -> Idea:
+    """The unit's team corrects an idea: its name, what it changes, the criteria it meets.
+    Nothing changed: nothing is written."""
+    enrolment = idea.problem.enrolment
+    ensure_works_in(acting_user, enrolment)
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Give the idea a name."), field="title")
+    _refuse_unknown(criteria, IDEA_CRITERIA_FIELDS)
+    changed = _apply_changes(
+        idea, {"title": title[:250], "description": description or "", **criteria}
+    )
+    if not changed:
+        return idea
+    idea.save(update_fields=list(changed))
+    record_event(
+        acting_user=acting_user,
+        action="lab.idea.updated",
+        obj=idea,
+        unit=enrolment.unit,
+        details={"changed": changed},
     )
     return idea
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts.access import get_access
+from labinov.core.errors import NotAllowed
 from labinov.core.view_support import apply_action
 from labinov.lab import actions
 from labinov.lab.forms import (
@@ -16,7 +17,7 @@ from labinov.lab.forms import (
     ProblemForm,
     UsgForm,
 )
-from labinov.lab.models import Cause, Problem, UsgScore
+from labinov.lab.models import Cause, Idea, Problem, UsgScore
 from labinov.lab.requirements import priority_problems
 from labinov.lab.selectors import (
     usg_ranking,
@@ -58,10 +59,36 @@ def readable_problem(request, pk):
     return problem
 
 
+def readable_idea(request, pk):
+    idea = get_object_or_404(
+        Idea.objects.select_related(
+            "problem__enrolment__unit", "problem__enrolment__programme__region"
+        ),
+        pk=pk,
+    )
+    readable_enrolment(request, idea.problem.enrolment_id)
+    return idea
+
+
+def works_in(user, enrolment) -> bool:
+    """Whether the person adds and changes the unit's work: the pages show its forms."""
+    access = get_access(user)
+    return access.is_platform_admin or enrolment.unit_id in access.unit_ids()
+
+
+def _ensure_works_in(request, enrolment):
+    """Refuse the form before it is filled in, with the words the action would use."""
+    if not works_in(request.user, enrolment):
+        raise NotAllowed(
+            _("Only the head and the innovation team of %(unit)s may change its work.")
+            % {"unit": enrolment.unit}
+        )
+
+
 def _problem_context(request, problem, **forms):
     access = get_access(request.user)
     enrolment = problem.enrolment
-    works = access.is_platform_admin or enrolment.unit_id in access.unit_ids()
+    works = works_in(request.user, enrolment)
     scores_by = access.has_unit_role(enrolment.unit_id, {"unit_head", "team_member"})
     mine = (
         UsgScore.objects.filter(problem=problem, scorer=request.user).first() if scores_by else None
@@ -99,6 +126,38 @@ def _problem_context(request, problem, **forms):
     }
     context.update(forms)
     return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_edit(request, pk):
+    problem = readable_problem(request, pk)
+    _ensure_works_in(request, problem.enrolment)
+    # The form sets what was typed on its own copy: the page and the action keep the stored.
+    form = ProblemForm(
+        request.POST or None, request.FILES or None, instance=Problem.objects.get(pk=problem.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        done = apply_action(
+            form,
+            actions.update_problem,
+            acting_user=request.user,
+            problem=problem,
+            **form.cleaned_data,
+        )
+        if done is not None:
+            messages.success(request, _("The problem was changed."))
+            return redirect(problem)
+    return render(
+        request,
+        "lab/problem_form.html",
+        {
+            "enrolment": problem.enrolment,
+            "problem": problem,
+            "form": form,
+            "stage": get_stage("diagnose"),
+        },
+    )
 
 
 def problem_detail(request, pk):
@@ -186,4 +245,31 @@ def idea_add(request, pk):
         "lab/problem_detail.html",
         _problem_context(request, problem, idea_form=form),
         status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_edit(request, pk):
+    idea = readable_idea(request, pk)
+    _ensure_works_in(request, idea.problem.enrolment)
+    # As for the problem: the form's own copy, the stored idea for the page and the action.
+    form = IdeaForm(request.POST or None, instance=Idea.objects.get(pk=idea.pk))
+    if request.method == "POST" and form.is_valid():
+        done = apply_action(
+            form, actions.update_idea, acting_user=request.user, idea=idea, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("The idea was changed."))
+            return redirect(idea.problem)
+    return render(
+        request,
+        "lab/idea_form.html",
+        {
+            "idea": idea,
+            "problem": idea.problem,
+            "enrolment": idea.problem.enrolment,
+            "form": form,
+            "stage": get_stage("diagnose"),
+        },
     )
