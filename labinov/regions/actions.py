@@ -69,6 +69,9 @@ def update_unit(*, acting_user, unit: Unit, **changes) -> Unit:
         )
     before = {f: getattr(unit, f) for f in changes}
     for name, value in changes.items():
+        field = Unit._meta.get_field(name)
+        if value is None and field.blank and not field.null:
+            value = ""  # an optional text sent as null (e.g. JSON null from the API): cleared
         setattr(unit, name, value)
     unit.full_clean()
     changed = {f: [before[f], getattr(unit, f)] for f in changes if before[f] != getattr(unit, f)}

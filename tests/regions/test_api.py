@@ -31,6 +31,26 @@ def test_a_coordinator_changes_a_unit_with_a_token(client, people, unit):
 
 
 @pytest.mark.django_db
+def test_null_clears_an_optional_text_and_is_refused_for_a_required_one(client, people, unit):
+    # Found by the schemathesis test: JSON null for an optional text answered 500.
+    headers = bearer(people["coordinator"])
+    unit.head_name = "dr. Lama"
+    unit.save()
+    response = client.patch(
+        f"/api/v1/units/{unit.pk}", {"head_name": None}, content_type="application/json", **headers
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["head_name"] == ""
+    response = client.patch(
+        f"/api/v1/units/{unit.pk}", {"name": None}, content_type="application/json", **headers
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+    unit.refresh_from_db()
+    assert unit.name == "Dinas Kesehatan Uji"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["leader", "coach", "assessor", "unit_head", "team_member"])
 def test_other_roles_cannot_change_a_unit(client, people, unit, role):
     response = client.patch(
