@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
@@ -10,7 +10,7 @@ from labinov.accounts import actions
 from labinov.accounts.access import get_access
 from labinov.accounts.models import Role, RoleAssignment
 from labinov.accounts.selectors import role_assignments_visible_to, roles_of, tokens_of
-from labinov.core.api_support import Pagination, require_login
+from labinov.core.api_support import MAX_ID, Pagination, require_login
 from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["accounts"])
@@ -77,7 +77,9 @@ class PersonRoleOut(RoleOut):
 
 @router.get("/people", response=list[PersonRoleOut], summary="People and their roles")
 @paginate(Pagination)
-def list_people(request, region: str | None = None, unit: int | None = None):
+def list_people(
+    request, region: str | None = None, unit: int | None = Query(None, ge=1, le=MAX_ID)
+):
     """The roles held in the regions and units you may read (not public)."""
     user = require_login(request)
     qs = role_assignments_visible_to(user).order_by("region__code", "unit__name", "role", "id")

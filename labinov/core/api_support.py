@@ -38,6 +38,10 @@ def error_response(status, message, code, errors=None) -> JsonResponse:
     return JsonResponse(error_body(message, code, errors), status=status)
 
 
+#: Ids and other integers taken as filters are bounded so that no number reaches the
+#: database out of range (SQLite and PostgreSQL integers are 64-bit).
+MAX_ID = 2**63 - 1
+
 #: The largest page a list answers, and the farthest it skips.
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**9
@@ -160,6 +164,11 @@ def install_error_handlers(api) -> None:
             errors = [{"field": "", "message": str(m)} for m in exc.messages]
         message = "; ".join(e["message"] for e in errors)
         return error_response(422, message, "invalid", errors)
+
+    @api.exception_handler(OverflowError)
+    def _overflow(request, exc):
+        # A number too large for the database that no parameter bound caught.
+        return error_response(422, _("A number in the request is out of range."), "invalid")
 
     @api.exception_handler(ActionError)
     def _action_error(request, exc):

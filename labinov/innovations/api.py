@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from labinov.core.api_support import Pagination
+from labinov.core.api_support import MAX_ID, Pagination
 from labinov.innovations.selectors import (
     filter_innovations,
     innovations_visible_to,
@@ -91,10 +91,6 @@ class InnovationDetailOut(InnovationOut):
     @staticmethod
     def resolve_expected_results(obj):
         return obj.expected_results if obj._reads_work else None
-
-
-#: Ids are bounded so that no number reaches the database out of range.
-MAX_ID = 2**63 - 1
 
 
 @router.get("/innovations", response=list[InnovationOut], summary="Innovations")

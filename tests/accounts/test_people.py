@@ -86,3 +86,15 @@ def test_revoking_through_the_api(client, people):
     )
     assert response.status_code == 204
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_unit_filter_beyond_any_id_is_refused_not_a_server_error(client, people, unit):
+    # Found by the schemathesis test: the number reached SQLite and overflowed (500).
+    headers = bearer(people["coordinator"])
+    response = client.get("/api/v1/people?unit=-1555794300605835798539926563083780096", **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "unit"
+    response = client.get(f"/api/v1/people?unit={2**64}", **headers)
+    assert response.status_code == 422
+    assert client.get(f"/api/v1/people?unit={unit.pk}", **headers).json()["count"] >= 1
