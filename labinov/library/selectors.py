@@ -41,13 +41,16 @@ class Similar:
     near_duplicate: bool
 
 
-def similar_entries(text: str, *, region: str | None = None, limit: int = 5) -> list[Similar]:
+def similar_entries(
+    text: str, *, region: str | None = None, limit: int = 5, exclude: tuple[str, str] | None = None
+) -> list[Similar]:
     """Entries that address the need described in ``text`` (a problem found in diagnose,
     an idea or innovation being written), best first. Those from ``region`` (its name, as
     the knowledge base writes it, e.g. "Kabupaten Purbalingga") that match most of the text
-    are flagged ``near_duplicate``."""
+    are flagged ``near_duplicate``. ``exclude``: (source, source_id) of an entry not to
+    offer, e.g. the innovation's own once it is in the knowledge base."""
     # Lexical only: near-duplicates are judged against the text's own lexical score.
-    results = engine.search(text, limit=limit, semantic=False)
+    results = engine.search(text, limit=limit + (1 if exclude else 0), semantic=False)
     if not results.hits or results.query is None:
         return []
     own = ranking.Document(None, index.index_fields({"name": text, "problem": text}))
@@ -64,7 +67,8 @@ def similar_entries(text: str, *, region: str | None = None, limit: int = 5) -> 
             and hit.score / ceiling >= NEAR_DUPLICATE_SHARE,
         )
         for hit in results.hits
-    ]
+        if (hit.entry.source, hit.entry.source_id) != exclude
+    ][:limit]
 
 
 #: How many generations of sources an entry page shows.

@@ -65,3 +65,31 @@ def test_a_refused_display_gate_adds_nothing(people, innovation):
     )
     assert record.decision == "refused"  # the display requirements are not met
     assert not LibraryEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_innovation_form_shows_similar_innovations_but_not_itself(
+    client_for, people, innovation
+):
+    from labinov.core.system import SystemActor
+    from labinov.library import actions as library_actions
+
+    take_through(innovation, "design", "deliver", "display", decider=people["coach"])
+    own = LibraryEntry.objects.get(source_id=f"labinov-innovation-{innovation.pk}")
+    library_actions.import_entries(
+        acting_user=SystemActor("test"),
+        rows=[
+            {
+                "source_id": "akta-lain",
+                "name": "Akta Kelahiran dari Puskesmas Lain",
+                "region": "Kabupaten Lain",
+                "problem": "Akta kelahiran lama terbit, orang tua bolak-balik ke kantor",
+            }
+        ],
+    )
+    other = LibraryEntry.objects.get(source_id="akta-lain")
+    page = client_for(people["unit_head"]).get(f"/inovasi/{innovation.pk}/ubah/")
+    assert page.status_code == 200
+    section = page.content.decode().split('aria-labelledby="similar-heading"')[1]
+    assert f'href="/pustaka/{other.pk}/"' in section
+    assert f'href="/pustaka/{own.pk}/"' not in section

@@ -13,6 +13,7 @@ from labinov.core.errors import NotAllowed
 from labinov.core.view_support import apply_action
 from labinov.innovations import actions
 from labinov.innovations.actions._common import may_work_on
+from labinov.innovations.actions.knowledge_base import source_id
 from labinov.innovations.dashboard import apply_figure
 from labinov.innovations.forms import (
     CommentForm,
@@ -43,6 +44,8 @@ from labinov.lab.models import Comment, Idea
 from labinov.lab.selectors import problems_visible_to
 from labinov.lab.stages import STAGES, gate_requirements, get_stage
 from labinov.lab.views._common import report_gate_decision
+from labinov.library.models import LibraryEntry
+from labinov.library.selectors import similar_entries
 
 
 def innovation_list(request):
@@ -187,10 +190,20 @@ def innovation_edit(request, pk):
         if done is not None:
             messages.success(request, _("The innovation is saved."))
             return redirect(fresh)
+    similar = similar_entries(
+        f"{innovation.name} {innovation.design_problem}",
+        region=innovation.enrolment.unit.region.name,
+        exclude=(LibraryEntry.Source.LOCAL, source_id(innovation)),
+    )
     return render(
         request,
         "innovations/edit.html",
-        {"form": form, "innovation": innovation, "design_min_words": DESIGN_MIN_WORDS},
+        {
+            "form": form,
+            "innovation": innovation,
+            "design_min_words": DESIGN_MIN_WORDS,
+            "similar": similar,
+        },
     )
 
 

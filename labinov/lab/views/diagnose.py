@@ -25,6 +25,7 @@ from labinov.lab.selectors import (
 )
 from labinov.lab.stages import get_stage
 from labinov.lab.views.workspace import comments_by_target, readable_enrolment
+from labinov.library.selectors import similar_entries
 
 
 @login_required
@@ -110,6 +111,11 @@ def _problem_context(request, problem, **forms):
             (value, label, causes.get(value, [])) for value, label in Cause.Category.choices
         ],
         "ideas": problem.ideas.all(),
+        # What other regions did about the same need, from the national knowledge base.
+        "similar": similar_entries(
+            f"{problem.service} {problem.description}",
+            region=enrolment.programme.region.name,
+        ),
         "comments": comments_by_target(enrolment),
         "cause_form": CauseForm(),
         "usg_form": UsgForm(
