@@ -31,14 +31,33 @@ AUDIT_ACTIONS = {
 }
 
 
+def _head_gives_team_member(access, *, role: str, unit) -> bool:
+    """A unit's head may give one role, team member, in their own unit: their
+    innovation team. Nothing else."""
+    return (
+        role == Role.TEAM_MEMBER
+        and unit is not None
+        and access.has_unit_role(unit.pk, {Role.UNIT_HEAD})
+    )
+
+
 def _ensure_may_assign(acting_user, *, role: str, region, unit) -> None:
+    """Who may give (and take away) a role: a platform administrator any; the region's
+    coordinator those of the region; a unit's head the team member role in their unit."""
     access = get_access(acting_user)
     if access.is_platform_admin:
         return
     if role == Role.PLATFORM_ADMIN:
         raise NotAllowed(_("Only a platform administrator may appoint another one."))
-    if region is None or not access.manages_region(region.pk):
-        raise NotAllowed(_("Only the region's coordinator may give roles in this region."))
+    if region is not None and access.manages_region(region.pk):
+        return
+    if _head_gives_team_member(access, role=role, unit=unit):
+        return
+    if any(Role.UNIT_HEAD in held for held in access.unit_roles.values()):
+        raise NotAllowed(
+            _("A unit's head may give only the team member role, and only in their own unit.")
+        )
+    raise NotAllowed(_("Only the region's coordinator may give roles in this region."))
 
 
 @transaction.atomic
@@ -52,11 +71,20 @@ def create_person(
     position: str = "",
     password: str | None = None,
     region=None,
+    unit=None,
+    role: str | None = None,
 ) -> User:
     """Create an account. A platform administrator may always; a coordinator when the
-    person joins their region (``region``)."""
+    person joins their region (``region``); a unit's head when the person joins their
+    unit (``unit``) as a team member (``role``)."""
+    if unit is not None:
+        region = unit.region
     access = get_access(acting_user)
-    if not access.is_platform_admin and (region is None or not access.manages_region(region.pk)):
+    if not (
+        access.is_platform_admin
+        or (region is not None and access.manages_region(region.pk))
+        or _head_gives_team_member(access, role=role, unit=unit)
+    ):
         raise NotAllowed(_("Only a coordinator or a platform administrator may add people."))
     if User.objects.filter(username__iexact=username).exists():
         raise ActionError(_("The username %(u)s is taken.") % {"u": username}, field="username")
@@ -79,6 +107,7 @@ def create_person(
         action="person.created",
         obj=user,
         region=region,
+        unit=unit,
         details={"username": username},
     )
     return user
@@ -148,6 +177,9 @@ def invite_person(
 ) -> User:
     """Give a person a role in the region, creating their account if needed, and e-mail
     them a link to set their password."""
+    if unit is not None:
+        region = unit.region
+    _ensure_may_assign(acting_user, role=role, region=region, unit=unit)
     user = User.objects.filter(email__iexact=email).first()
     new = user is None
     if new:
@@ -159,6 +191,8 @@ def invite_person(
             last_name=last_name,
             position=position,
             region=region,
+            unit=unit,
+            role=role,
         )
     assign_role(acting_user=acting_user, user=user, role=role, region=region, unit=unit)
     if new:

@@ -86,10 +86,26 @@ class DecreeForm(forms.Form):
     decree_file = forms.FileField(label=_("Appointment decree (file)"), required=False)
 
 
+ACCOUNT_HELP = _(
+    "The person then logs in as a team member of the unit; a new account gets an e-mail "
+    "with a link to set a password."
+)
+
+
 class TeamMemberForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     team_role = forms.ChoiceField(label=_("Role in the team"), choices=TeamMember.TeamRole.choices)
+    email = forms.EmailField(
+        label=_("E-mail address (optional)"), required=False, help_text=ACCOUNT_HELP
+    )
+
+
+class MemberInviteForm(forms.Form):
+    """An e-mail address for a member who is only a name; one form per member, so each
+    gets a prefix (``m<pk>``) to keep the page's field ids apart."""
+
+    email = forms.EmailField(label=_("E-mail address"), help_text=ACCOUNT_HELP)
 
 
 class ReadinessForm(forms.Form):

@@ -188,6 +188,14 @@ class TeamMember(models.Model):
     class Meta:
         ordering = ["team_role", "name"]
         verbose_name = _("team member")
+        constraints = [
+            # An account is on a team once; members without an account are only names.
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=models.Q(user__isnull=False),
+                name="team_member_account_once",
+            )
+        ]
 
     def __str__(self):
         return self.name

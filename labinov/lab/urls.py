@@ -26,6 +26,7 @@ urlpatterns = [
     path("masalah/<int:pk>/berkas/bukti/", downloads.evidence, name="evidence"),
     path("unit/<int:pk>/komentar/", workspace.comment, name="comment"),
     path("anggota/<int:pk>/hapus/", workspace.remove_member, name="remove_member"),
+    path("anggota/<int:pk>/undang/", workspace.invite_member, name="invite_member"),
     path("masalah/<int:pk>/", diagnose.problem_detail, name="problem"),
     path("masalah/<int:pk>/ubah/", diagnose.problem_edit, name="problem_edit"),
     path("masalah/<int:pk>/penyebab/", diagnose.cause_add, name="cause_add"),

@@ -152,6 +152,9 @@ def revoke_role(request, code, pk):
             _("%(person)s no longer holds the role %(role)s.")
             % {"person": assignment.user, "role": assignment.get_role_display()},
         )
+    if assignment.unit is not None and not get_access(request.user).reads_region(region.pk):
+        # A unit's head who took a team member's role away does not see the region's people.
+        return redirect(assignment.unit)
     return redirect("regions:people", code=region.code)
 
 

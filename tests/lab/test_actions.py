@@ -129,6 +129,141 @@ def test_who_may_form_the_team(people, enrolment, role, allowed):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), _matrix({"platform_admin", "unit_head"}))
+def test_who_may_give_team_members_accounts(people, enrolment, role, allowed):
+    from labinov.accounts.models import RoleAssignment, User
+
+    done = _attempt(
+        lambda: actions.add_team_member(
+            acting_user=people[role], enrolment=enrolment, name="Budi", email="budi@uji.invalid"
+        )
+    )
+    member = actions.add_team_member(acting_user=SYSTEM, enrolment=enrolment, name="Cici")
+    invited = _attempt(
+        lambda: actions.invite_team_member(
+            acting_user=people[role], member=member, email="cici@uji.invalid"
+        )
+    )
+    assert done == invited == allowed
+    for email in ("budi@uji.invalid", "cici@uji.invalid"):
+        assert User.objects.filter(email=email).exists() == allowed
+        assert (
+            RoleAssignment.objects.filter(
+                user__email=email, role="team_member", unit=enrolment.unit
+            ).exists()
+            == allowed
+        )
+
+
+@pytest.mark.django_db
+def test_a_unit_head_forms_no_team_of_another_unit(people, region):
+    from labinov.accounts.models import User
+
+    other = actions.enrol_units(
+        acting_user=SYSTEM,
+        programme=LabProgramme.objects.create(region=region, title="Lab Lain", year=2023),
+        units=[UnitFactory(region=region, name="Dinas Lain Uji")],
+    )[0]
+    with pytest.raises(NotAllowed):
+        actions.add_team_member(
+            acting_user=people["unit_head"], enrolment=other, name="B", email="b@uji.invalid"
+        )
+    assert not User.objects.filter(email="b@uji.invalid").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", ["budi", "budi@", "@uji.invalid", "budi @uji.invalid"])
+def test_a_bad_email_is_refused_by_the_action_too(people, enrolment, email):
+    from labinov.accounts.models import RoleAssignment
+
+    roles = RoleAssignment.objects.count()
+    with pytest.raises(ActionError) as exc:
+        actions.add_team_member(
+            acting_user=people["unit_head"], enrolment=enrolment, name="Budi", email=email
+        )
+    assert exc.value.field == "email"
+    member = actions.add_team_member(acting_user=people["unit_head"], enrolment=enrolment, name="B")
+    for bad in (email, "  "):
+        with pytest.raises(ActionError) as exc:
+            actions.invite_team_member(acting_user=people["unit_head"], member=member, email=bad)
+        assert exc.value.field == "email"
+    assert RoleAssignment.objects.count() == roles
+    member.refresh_from_db()
+    assert member.user is None
+
+
+@pytest.mark.django_db
+def test_an_account_is_on_the_team_once(people, enrolment):
+    from django.db import IntegrityError, transaction
+
+    from labinov.lab.models import TeamMember
+
+    head = people["unit_head"]
+    first = actions.add_team_member(
+        acting_user=head, enrolment=enrolment, name="Budi", email="budi@uji.invalid"
+    )
+    with pytest.raises(ActionError) as exc:
+        actions.add_team_member(
+            acting_user=head, enrolment=enrolment, name="Budi lagi", email="BUDI@uji.invalid"
+        )
+    assert exc.value.field == "email" and "budi@uji.invalid" in exc.value.message.lower()
+    name_only = actions.add_team_member(acting_user=head, enrolment=enrolment, name="Budi S.")
+    with pytest.raises(ActionError):
+        actions.invite_team_member(acting_user=head, member=name_only, email="budi@uji.invalid")
+    with pytest.raises(ActionError):
+        actions.invite_team_member(acting_user=head, member=first, email="lain@uji.invalid")
+    # The database holds the rule too, whoever writes.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TeamMember.objects.create(team=first.team, name="Salinan", user=first.user)
+    assert TeamMember.objects.filter(user=first.user).count() == 1
+
+
+@pytest.mark.django_db
+def test_removing_keeps_the_role_of_a_member_of_another_programmes_team(people, region, enrolment):
+    """The role is per unit, a team per programme: it stays while the person is on the
+    unit's team of another programme."""
+    from labinov.accounts.models import RoleAssignment
+
+    head = people["unit_head"]
+    later = actions.enrol_units(
+        acting_user=SYSTEM,
+        programme=LabProgramme.objects.create(region=region, title="Lab 2023", year=2023),
+        units=[enrolment.unit],
+    )[0]
+    old = actions.add_team_member(
+        acting_user=head, enrolment=enrolment, name="Budi", email="budi@uji.invalid"
+    )
+    new = actions.add_team_member(
+        acting_user=head, enrolment=later, name="Budi", email="budi@uji.invalid"
+    )
+    role = {"user": old.user, "role": "team_member", "unit": enrolment.unit}
+    actions.remove_team_member(acting_user=head, member=old)
+    assert RoleAssignment.objects.filter(**role).exists()
+    actions.remove_team_member(acting_user=head, member=new)
+    assert not RoleAssignment.objects.filter(**role).exists()
+    assert [
+        e.details["role_revoked"]
+        for e in AuditEvent.objects.filter(action="lab.team.member_removed").order_by("pk")
+    ] == [False, True]
+
+
+@pytest.mark.django_db
+def test_removing_a_name_or_a_person_without_the_role_revokes_nothing(people, enrolment):
+    from labinov.accounts.models import RoleAssignment
+
+    head = people["unit_head"]
+    name_only = actions.add_team_member(acting_user=head, enrolment=enrolment, name="Ani")
+    linked = actions.add_team_member(
+        acting_user=head, enrolment=enrolment, name="Budi", email="budi@uji.invalid"
+    )
+    RoleAssignment.objects.filter(user=linked.user).delete()
+    actions.remove_team_member(acting_user=head, member=name_only)
+    actions.remove_team_member(acting_user=head, member=linked)
+    assert not AuditEvent.objects.filter(action="role.revoked").exists()
+    assert AuditEvent.objects.filter(action="lab.team.member_removed").count() == 2
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "allowed"), _matrix({"platform_admin", "unit_head", "team_member"})
 )

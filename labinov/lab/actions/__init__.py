@@ -14,6 +14,7 @@ from labinov.lab.actions.diagnose import (
 )
 from labinov.lab.actions.drumup import (
     add_team_member,
+    invite_team_member,
     remove_team_member,
     set_team_decree,
     sign_commitment,
@@ -35,6 +36,7 @@ AUDIT_ACTIONS = {
     "lab.units.enrolled": gettext_lazy("Units enrolled"),
     "lab.pact.signed": gettext_lazy("Innovation pact signed"),
     "lab.team.member_added": gettext_lazy("Team member added"),
+    "lab.team.member_invited": gettext_lazy("Team member invited"),
     "lab.team.member_removed": gettext_lazy("Team member removed"),
     "lab.team.decree_set": gettext_lazy("Team decree recorded"),
     "lab.readiness.submitted": gettext_lazy("Readiness assessed"),
@@ -59,6 +61,7 @@ __all__ = [
     "create_programme",
     "decide_gate",
     "enrol_units",
+    "invite_team_member",
     "invite_unit_head",
     "may_decide",
     "remove_cause",

@@ -15,6 +15,7 @@ from labinov.lab.forms import (
     CommitmentForm,
     DecreeForm,
     GateForm,
+    MemberInviteForm,
     ReadinessForm,
     TeamMemberForm,
 )
@@ -43,7 +44,22 @@ def comments_by_target(enrolment):
     return grouped
 
 
-def _workspace_context(request, enrolment, **forms):
+def _team_rows(team, *, is_head, invite_form=None):
+    """The team's members, each with an invitation form when the head may give the
+    member, who is only a name, an account (the bound form that failed, if any)."""
+    rows = []
+    members = team.members.select_related("user") if team else []
+    for member in members:
+        form = None
+        if is_head and member.user_id is None:
+            prefix = f"m{member.pk}"
+            failed = invite_form is not None and invite_form.prefix == prefix
+            form = invite_form if failed else MemberInviteForm(prefix=prefix)
+        rows.append({"member": member, "invite_form": form})
+    return rows
+
+
+def _workspace_context(request, enrolment, invite_form=None, **forms):
     access = get_access(request.user)
     team = getattr(enrolment, "team", None)
     stage = get_stage(enrolment.stage)
@@ -64,7 +80,7 @@ def _workspace_context(request, enrolment, **forms):
         "requirements": requirements,
         "commitment": getattr(enrolment, "commitment", None),
         "team": team,
-        "members": team.members.all() if team else [],
+        "team_rows": _team_rows(team, is_head=is_head, invite_form=invite_form),
         "readiness": assessment,
         "readiness_band": readiness.band(assessment.percent) if assessment else "",
         "ranking": usg_ranking(enrolment),
@@ -94,7 +110,9 @@ def workspace(request, pk):
     return render(request, "lab/workspace.html", _workspace_context(request, enrolment))
 
 
-def _workspace_post(request, pk, form_class, form_key, fn, success, files=False, **extra):
+def _workspace_post(request, pk, form_class, form_key, fn, success, /, files=False, **extra):
+    """Validate the form, call the action; ``success`` is the message, or makes it from
+    what the action returned."""
     enrolment = readable_enrolment(request, pk)
     form = form_class(request.POST, request.FILES if files else None)
     if form.is_valid():
@@ -102,7 +120,7 @@ def _workspace_post(request, pk, form_class, form_key, fn, success, files=False,
             form, fn, acting_user=request.user, enrolment=enrolment, **form.cleaned_data, **extra
         )
         if done is not None:
-            messages.success(request, success)
+            messages.success(request, success(done) if callable(success) else success)
             return redirect(enrolment)
     return render(
         request,
@@ -126,6 +144,15 @@ def sign_pact(request, pk):
     )
 
 
+def _joined(member) -> str:
+    if member.user is None:
+        return _("The member joined the team.")
+    return _(
+        "The member joined the team and logs in with %(email)s as a team member of the unit. "
+        "A person new to Labinov gets an e-mail with a link to set a password."
+    ) % {"email": member.user.email}
+
+
 @login_required
 @require_POST
 def add_member(request, pk):
@@ -135,7 +162,43 @@ def add_member(request, pk):
         TeamMemberForm,
         "member_form",
         actions.add_team_member,
-        _("The member joined the team."),
+        _joined,
+        request=request,
+    )
+
+
+@login_required
+@require_POST
+def invite_member(request, pk):
+    member = get_object_or_404(
+        TeamMember.objects.filter(team__enrolment__in=workspaces_visible_to(request.user)), pk=pk
+    )
+    enrolment = member.team.enrolment
+    form = MemberInviteForm(request.POST, prefix=f"m{member.pk}")
+    if form.is_valid():
+        done = apply_action(
+            form,
+            actions.invite_team_member,
+            acting_user=request.user,
+            member=member,
+            email=form.cleaned_data["email"],
+            request=request,
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _(
+                    "%(name)s logs in with %(email)s as a team member of the unit. "
+                    "A person new to Labinov gets an e-mail with a link to set a password."
+                )
+                % {"name": done.name, "email": done.user.email},
+            )
+            return redirect(enrolment)
+    return render(
+        request,
+        "lab/workspace.html",
+        _workspace_context(request, enrolment, invite_form=form),
+        status=400,
     )
 
 
