@@ -51,6 +51,11 @@ def test_a_nameless_token_is_refused(client_for, people):
     html = client_for(people["leader"]).post("/akun/token/", {"name": " "}).content.decode()
     assert 'class="error"' in html
     assert not ApiToken.objects.exists()
+    # A screen reader reads the field's help and its error: the ids it names exist.
+    described = html.split('aria-describedby="')[1].split('"')[0].split()
+    assert described == ["id_name_helptext", "id_name_error"]
+    for element_id in described:
+        assert f'id="{element_id}"' in html
 
 
 @pytest.mark.django_db
