@@ -71,6 +71,9 @@ def test_migrate_demo_and_serve_answer_health(cli_env):
         assert ".css" in css and css != "/static/labinov/css/labinov.css"  # hashed by collectstatic
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}") as resp:
             assert resp.status == 200
+        icon = html.split('rel="icon" href="')[1].split('"')[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{icon}") as resp:
+            assert resp.status == 200 and resp.headers["Content-Type"] == "image/svg+xml"
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=20)
