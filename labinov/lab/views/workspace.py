@@ -167,12 +167,17 @@ def add_member(request, pk):
     )
 
 
+def _visible_member(request, pk) -> TeamMember:
+    """A team member of a workspace the person may see, or 404."""
+    return get_object_or_404(
+        TeamMember.objects.filter(team__enrolment__in=workspaces_visible_to(request.user)), pk=pk
+    )
+
+
 @login_required
 @require_POST
 def invite_member(request, pk):
-    member = get_object_or_404(
-        TeamMember.objects.filter(team__enrolment__in=workspaces_visible_to(request.user)), pk=pk
-    )
+    member = _visible_member(request, pk)
     enrolment = member.team.enrolment
     form = MemberInviteForm(request.POST, prefix=f"m{member.pk}")
     if form.is_valid():
@@ -219,9 +224,7 @@ def set_decree(request, pk):
 @login_required
 @require_POST
 def remove_member(request, pk):
-    member = get_object_or_404(
-        TeamMember.objects.filter(team__enrolment__in=workspaces_visible_to(request.user)), pk=pk
-    )
+    member = _visible_member(request, pk)
     enrolment = member.team.enrolment
     actions.remove_team_member(acting_user=request.user, member=member)
     messages.success(request, _("The member left the team."))
