@@ -5,6 +5,7 @@ person who started them and by platform administrators."""
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.safestring import SafeString
 
 from labinov.accounts.access import get_access
 from labinov.library.models import ImportRun, LibraryEntry, Replication
@@ -37,7 +38,7 @@ def search_entries(user, text: str, **options) -> engine.Results:
 class Similar:
     entry: LibraryEntry
     score: float
-    snippet: str
+    snippet: SafeString  # escaped HTML from engine.snippet
     near_duplicate: bool
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count
+from django.utils.safestring import SafeString, mark_safe
 
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
 from labinov.library.search import analysis, embeddings, ranking
@@ -67,7 +68,8 @@ class DatabaseVocabulary(ranking.Vocabulary):
 class Hit:
     entry: LibraryEntry
     score: float
-    snippet: str = ""
+    #: HTML built only by ``snippet`` or ``preview``, which escape the entry's text.
+    snippet: SafeString = field(default_factory=SafeString)
 
 
 @dataclass
@@ -230,7 +232,7 @@ def _browse(filters: dict, limit: int, offset: int, with_facets: bool) -> Result
             )
     total = qs.count()
     entries = list(qs.order_by("-year", "name", "id")[offset : offset + limit])
-    return Results(None, [Hit(e, 0.0, e.problem[:240]) for e in entries], total, facets)
+    return Results(None, [Hit(e, 0.0, preview(e)) for e in entries], total, facets)
 
 
 def search(
@@ -272,7 +274,7 @@ def search(
     by_id = LibraryEntry.objects.in_bulk(page_ids)
     ranked = [(s, by_id[pk]) for s, pk, _f in scored if pk in by_id]
     terms = query.terms()
-    hits = [Hit(e, round(s, 4), snippet(e, terms) if snippets else "") for s, e in ranked]
+    hits = [Hit(e, round(s, 4), snippet(e, terms) if snippets else SafeString()) for s, e in ranked]
     return Results(
         query,
         hits,
@@ -282,7 +284,7 @@ def search(
     )
 
 
-def highlight(text: str, terms: set[str]) -> str:
+def highlight(text: str, terms: set[str]) -> SafeString:
     """The text, HTML-escaped, with the words that match ``terms`` in ``<mark>``."""
     out, last = [], 0
     lowered = analysis.normalise(text)
@@ -295,12 +297,21 @@ def highlight(text: str, terms: set[str]) -> str:
             out.append(f"<mark>{html.escape(text[match.start() : match.end()])}</mark>")
             last = match.end()
     out.append(html.escape(text[last:]))
-    return "".join(out)
+    # Safe: every piece of the entry's text above went through html.escape.
+    return mark_safe("".join(out))
 
 
-def snippet(entry: LibraryEntry, terms: set[str], width: int = 220) -> str:
+def preview(entry: LibraryEntry, width: int = 220) -> SafeString:
+    """The start of the problem (else the solution), HTML-escaped, for a listing that has
+    no words to highlight."""
+    text = entry.problem or entry.solution or ""
+    # Safe: the entry's text is escaped; the ellipsis is a literal.
+    return mark_safe(html.escape(text[:width]) + (" …" if len(text) > width else ""))
+
+
+def snippet(entry: LibraryEntry, terms: set[str], width: int = 220) -> SafeString:
     """A short passage of the problem, solution or impact around the first matching word,
-    highlighted (safe HTML)."""
+    highlighted; the entry's text is HTML-escaped, so the result is safe HTML."""
     for text in (entry.problem, entry.solution, entry.impact):
         if not text:
             continue
@@ -316,6 +327,8 @@ def snippet(entry: LibraryEntry, terms: set[str], width: int = 220) -> str:
                     space = text.rfind(" ", start, end)
                     end = space if space > match.end() else end
                 piece = highlight(text[start:end], terms)
-                return ("… " if start else "") + piece + (" …" if end < len(text) else "")
-    text = entry.problem or entry.solution or ""
-    return html.escape(text[:width]) + (" …" if len(text) > width else "")
+                # Safe: ``piece`` is escaped by ``highlight``; the ellipses are literals.
+                return mark_safe(
+                    ("… " if start else "") + piece + (" …" if end < len(text) else "")
+                )
+    return preview(entry, width)
