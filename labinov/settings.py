@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # With "ninja" installed, /api/v1/docs serves Swagger UI from the app's own static
+    # files instead of a CDN (offices without internet see the docs too).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -2,6 +2,8 @@
 however odd, makes a server error, every status answered is documented, and every answer
 (errors included) matches the schema it documents."""
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -63,3 +65,11 @@ def test_every_error_is_documented_with_the_one_error_shape(client):
     error = replicate["403"]["content"]["application/json"]["schema"]
     assert error == {"$ref": "#/components/schemas/Error"}
     assert "503" in spec["paths"]["/api/v1/health"]["get"]["responses"]
+
+
+def test_the_interactive_docs_load_everything_from_labinov_itself(client):
+    """Offices without internet see /api/v1/docs: Swagger UI comes from the app's static
+    files, no asset from another host."""
+    html = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert re.findall(r'(?:src|href)="(https?:)?//', html) == []
