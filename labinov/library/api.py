@@ -53,7 +53,10 @@ class HitOut(Schema):
     digital: bool | None
     stage: str
     score: float
-    snippet: str = Field(description="a passage around the matching words, <mark>ed (HTML)")
+    snippet: str = Field(
+        description="a passage around the matching words, as HTML: the text escaped, "
+        "the matching words in <mark>"
+    )
 
 
 class FacetValue(Schema):
