@@ -173,3 +173,12 @@ def test_the_watch_sees_what_the_policy_refuses(page, violations, demo):
         )
     # Chromium also logs its own "Content Security Policy" line for each refusal.
     assert sum("CSP-VIOLATION" in seen for seen in violations) == 3, violations
+
+
+def test_the_admin_raises_no_violation(page, violations, login, demo):
+    login(page, "demo-admin", DEMO_PASSWORD)
+    for path in ("/admin/", "/admin/core/auditevent/", "/admin/regions/unit/"):
+        visit(page, path)
+    page.locator("#result_list tbody a").first.click()
+    page.wait_for_load_state()
+    assert violations == []
