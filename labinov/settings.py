@@ -62,10 +62,35 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SECURE_COOKIES = env_bool("LABINOV_SECURE_COOKIES", False)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
-if env_bool("LABINOV_BEHIND_HTTPS_PROXY", False):
+
+#: The one production switch: the site is served over HTTPS only, by a proxy in front that
+#: terminates HTTPS and sets X-Forwarded-Proto (and drops any such header a client sends).
+#: It makes the cookies HTTPS-only, redirects plain HTTP to HTTPS, sends HSTS and trusts
+#: the proxy's X-Forwarded-Proto. See docs/operations.md.
+HTTPS = env_bool("LABINOV_HTTPS", False)
+#: Names replaced by LABINOV_HTTPS that keep their old, narrower meaning; a system check
+#: (labinov.core.checks) warns while one of them is set.
+DEPRECATED_VARIABLES = {
+    name: env_bool(name, False) for name in ("LABINOV_SECURE_COOKIES", "LABINOV_BEHIND_HTTPS_PROXY")
+}
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = (
+    HTTPS or DEPRECATED_VARIABLES["LABINOV_SECURE_COOKIES"]
+)
+if HTTPS or DEPRECATED_VARIABLES["LABINOV_BEHIND_HTTPS_PROXY"]:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+#: Load balancers ask the health endpoint over plain HTTP, straight from the machine.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+#: Seconds browsers remember to use HTTPS only (HSTS), for this host and its subdomains.
+SECURE_HSTS_SECONDS = int(env("LABINOV_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+#: The preload list takes registrable domains only (an installation usually runs on a
+#: subdomain of a government domain): the directive is sent only when asked for.
+SECURE_HSTS_PRELOAD = env_bool("LABINOV_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # SECURE_HSTS_PRELOAD, see just above
+# No script reads a cookie: htmx sends the CSRF token from the page (base.html).
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 INSTALLED_APPS = [
     # Labinov's apps first: their Indonesian wording wins over Django's for the same text.
@@ -94,6 +119,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "labinov.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "labinov.core.middleware.ApiErrorShapeMiddleware",
@@ -203,6 +229,21 @@ WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "3"))
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+#: The Content-Security-Policy header of every response (labinov.core.middleware): only
+#: the app's own scripts, styles, images and forms; no inline script, no eval, no frames.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 LOGGING = {
     "version": 1,

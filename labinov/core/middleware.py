@@ -75,3 +75,24 @@ class LanguageMiddleware(LocaleMiddleware):
                 chosen = translation.get_language_from_request(request)
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def content_security_policy(directives: dict[str, list[str]]) -> str:
+    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` on every response (pages, the API, files):
+    a browser then runs only the app's own script files, so text that slips into a page
+    cannot run as script. Django's debug pages (DEBUG only) keep their inline styles."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = content_security_policy(settings.CONTENT_SECURITY_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code >= 400:
+            return response
+        response.headers.setdefault("Content-Security-Policy", self.header)
+        return response
