@@ -182,3 +182,17 @@ def test_the_admin_raises_no_violation(page, violations, login, demo):
     page.locator("#result_list tbody a").first.click()
     page.wait_for_load_state()
     assert violations == []
+
+
+def test_the_api_docs_render_offline_under_the_policy(page, live_server, violations):
+    """Swagger UI comes from the app's static files: it renders the operations with no
+    request to another host and no violation."""
+    foreign = []
+    page.on(
+        "request",
+        lambda r: foreign.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    visit(page, f"{live_server.url}/api/v1/docs")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert foreign == []
+    assert violations == []
