@@ -398,7 +398,8 @@ class Idea(models.Model):
 
 
 class GateDecision(models.Model):
-    """A decision at a stage's gate: approved (the subject moves on) or refused.
+    """A decision at a stage's gate: approved (the subject moves on) or refused; or a
+    coach's reopening of the previous stage (the subject moves back to it).
 
     The subject is an enrolment here; the innovations app adds its own nullable foreign key
     so that one history holds every gate decision of a region.
@@ -407,6 +408,10 @@ class GateDecision(models.Model):
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
+        REOPENED = "reopened", _("Reopened")
+
+    #: What a decider may answer at a gate (reopening is its own action).
+    GATE_ANSWERS = (Decision.APPROVED, Decision.REFUSED)
 
     enrolment = models.ForeignKey(
         Enrolment, null=True, blank=True, on_delete=models.CASCADE, related_name="gate_decisions"

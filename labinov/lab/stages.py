@@ -55,6 +55,17 @@ class Work(StrEnum):
     START_INNOVATIONS = "start_innovations"
 
 
+#: What each kind of work is called in messages.
+WORK_LABELS = {
+    Work.COMMITMENT: _("The innovation pact"),
+    Work.TEAM: _("The innovation team"),
+    Work.READINESS: _("The readiness self-assessment"),
+    Work.PROBLEMS: _("Problems, their causes and priorities"),
+    Work.IDEAS: _("Ideas"),
+    Work.START_INNOVATIONS: _("Starting innovations"),
+}
+
+
 @dataclass(frozen=True)
 class Stage:
     key: str

@@ -170,7 +170,7 @@ def decide_innovation_gate(
         )
     if innovation.documented_at is not None:
         raise ActionError(_("The innovation is documented: every gate is passed."))
-    if decision not in GateDecision.Decision.values:
+    if decision not in GateDecision.GATE_ANSWERS:
         raise ActionError(_("Choose to approve or refuse."), field="decision")
     reason = (reason or "").strip()
     if not reason:

@@ -24,6 +24,7 @@ from labinov.lab.selectors import (
     workspaces_visible_to,
 )
 from labinov.lab.stages import get_stage
+from labinov.lab.views._common import allowed_work
 from labinov.lab.views.workspace import comments_by_target, readable_enrolment
 from labinov.library.selectors import similar_entries
 
@@ -104,6 +105,12 @@ def _problem_context(request, problem, **forms):
         "programme": enrolment.programme,
         "stage": get_stage("diagnose"),
         "works": works,
+        "can": allowed_work(
+            enrolment,
+            works=works,
+            is_head=access.is_platform_admin
+            or access.has_unit_role(enrolment.unit_id, {"unit_head"}),
+        ),
         "scores_by": scores_by,
         "row": ranking.get(problem.pk),
         "is_priority": problem in priority_problems(enrolment),
