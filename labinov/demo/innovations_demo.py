@@ -16,7 +16,7 @@ from labinov.innovations import actions
 from labinov.innovations.models import Innovation
 from labinov.lab import actions as lab_actions
 from labinov.lab.models import Enrolment
-from labinov.lab.stages import Work
+from labinov.lab.stages import Subject, Work, keys_of
 
 DEMO = "[Contoh demo]"
 OWN_WORDS = (
@@ -105,7 +105,7 @@ SPECS = [
         "implementation": None,
     },
 ]
-STAGE_ORDER = ("design", "deliver", "display", "documentation")
+STAGE_ORDER = keys_of(Subject.INNOVATION)
 
 KOMINFO_PROBLEM = {
     "service": "Pengaduan dan data layanan publik",

@@ -288,6 +288,11 @@ def stages_allowing(subject: Subject, work: Work) -> tuple[Stage, ...]:
     return tuple(s for s in STAGES if allows(s.key, subject, work))
 
 
+def home_of(work: Work, subject: Subject = Subject.ENROLMENT) -> Stage:
+    """The stage whose guidance covers this work: the last one that allows it."""
+    return stages_allowing(subject, work)[-1]
+
+
 def exhibited_keys() -> tuple[str, ...]:
     """The stages from which an innovation takes part in its programme's expo."""
     first = next(s for s in STAGES if s.exhibits)

@@ -27,7 +27,15 @@ from labinov.lab.selectors import (
     usg_ranking,
     workspaces_visible_to,
 )
-from labinov.lab.stages import STAGES, gate_requirements, get_stage, has_gate, previous_stage
+from labinov.lab.stages import (
+    STAGES,
+    Work,
+    gate_requirements,
+    get_stage,
+    has_gate,
+    home_of,
+    previous_stage,
+)
 from labinov.lab.views._common import allowed_work, report_gate_decision
 
 
@@ -333,7 +341,7 @@ def readiness_form(request, pk):
             "enrolment": enrolment,
             "form": form,
             "questionnaire": readiness.questionnaire(),
-            "stage": get_stage("drum_up"),
+            "stage": home_of(Work.READINESS),
         },
     )
 
