@@ -16,6 +16,7 @@ from labinov.innovations import actions
 from labinov.innovations.models import Innovation
 from labinov.lab import actions as lab_actions
 from labinov.lab.models import Enrolment
+from labinov.lab.stages import Subject, Work, keys_of
 
 DEMO = "[Contoh demo]"
 OWN_WORDS = (
@@ -104,7 +105,7 @@ SPECS = [
         "implementation": None,
     },
 ]
-STAGE_ORDER = ("design", "deliver", "display", "documentation")
+STAGE_ORDER = keys_of(Subject.INNOVATION)
 
 KOMINFO_PROBLEM = {
     "service": "Pengaduan dan data layanan publik",
@@ -171,17 +172,18 @@ def _ready_kominfo(enrolment, *, system, coach, member):
         readiness_value=3,
     )
     enrolment.refresh_from_db()
-    if enrolment.stage == "drum_up":
+    if enrolment.allows(Work.COMMITMENT):  # still in drum-up
         _pass(enrolment, coach, "Drum-up lengkap.")
+        enrolment.refresh_from_db()
     problem = enrolment.problems.filter(service=KOMINFO_PROBLEM["service"]).first()
-    if problem is None:
+    if problem is None and enrolment.allows(Work.PROBLEMS):
         problem = lab_actions.add_problem(
             acting_user=member, enrolment=enrolment, **KOMINFO_PROBLEM
         )
         lab_actions.add_cause(
             acting_user=member, problem=problem, category="metode", text="Kanal aduan tidak terpadu"
         )
-    if not problem.usg_scores.exists():
+    if not problem.usg_scores.exists() and enrolment.allows(Work.PROBLEMS):
         lab_actions.score_usg(
             acting_user=member, problem=problem, urgency=5, seriousness=4, growth=4
         )
@@ -221,23 +223,25 @@ def _idea_for(enrolment, spec, *, system, coach):
 
     member = _kominfo_member(enrolment, system=system)
     problem = _ready_kominfo(enrolment, system=system, coach=coach, member=member)
-    idea = problem.ideas.filter(title=spec["name"]).first() or lab_actions.add_idea(
-        acting_user=member,
-        problem=problem,
-        title=spec["name"],
-        description=f"{spec['method']} {OWN_WORDS}",
-        is_demo=True,
-        is_new=True,
-        benefits=True,
-        no_burden=True,
-        in_authority=True,
-        replicable=True,
-    )
-    enrolment.refresh_from_db()
-    if enrolment.stage == "diagnose":
+    if enrolment.allows(Work.IDEAS):
+        # Every idea of the unit is written in diagnose, before its gate locks them.
+        for each in SPECS:
+            if each["unit"] == enrolment.unit.name and not problem.ideas.filter(title=each["name"]):
+                lab_actions.add_idea(
+                    acting_user=member,
+                    problem=problem,
+                    title=each["name"],
+                    description=f"{each['method']} {OWN_WORDS}",
+                    is_demo=True,
+                    is_new=True,
+                    benefits=True,
+                    no_burden=True,
+                    in_authority=True,
+                    replicable=True,
+                )
         _pass(enrolment, coach, "Masalah prioritas, penyebab dan gagasan sudah diuji.")
         enrolment.refresh_from_db()
-    return idea
+    return problem.ideas.filter(title=spec["name"]).first()
 
 
 def _own(innovation) -> str:

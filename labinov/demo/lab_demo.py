@@ -11,6 +11,7 @@ import datetime
 from labinov.accounts.models import User
 from labinov.lab import actions, readiness
 from labinov.lab.models import Enrolment, LabProgramme
+from labinov.lab.stages import Subject, first_of, has_gate
 from labinov.regions.models import Unit
 
 TITLE = "Laboratorium Inovasi Kabupaten Purbalingga 2022"
@@ -199,7 +200,7 @@ def load_lab_demo(*, system, region) -> LabProgramme:
         decree="[Contoh demo] SK Kepala Dinas No. 800/001/2022",
         readiness_value=3,
     )
-    if enrolment.stage == "drum_up":
+    if enrolment.stage == first_of(Subject.ENROLMENT).key:
         _pass(enrolment, coach, "Pakta, tim dengan SK dan penilaian kesiapan sudah lengkap.")
     problems = _problems(enrolment, member, DINDUKCAPIL_PROBLEMS)
     for problem, spec in zip(problems, DINDUKCAPIL_PROBLEMS, strict=True):
@@ -223,7 +224,7 @@ def load_lab_demo(*, system, region) -> LabProgramme:
             text=f"{DEMO} Data keluhan sudah bagus; tambahkan jumlah kelahiran per bulan.",
         )
     enrolment.refresh_from_db()
-    if enrolment.stage == "diagnose":
+    if has_gate(enrolment.stage, Subject.ENROLMENT):  # diagnose, the last unit gate
         _pass(enrolment, coach, "Masalah prioritas, penyebab dan gagasan sudah diuji.")
 
     # Two more units, a step behind: the health office in diagnose, a kecamatan signed.
@@ -236,7 +237,7 @@ def load_lab_demo(*, system, region) -> LabProgramme:
             decree="[Contoh demo] SK Tim Inovasi Dinas Kesehatan",
             readiness_value=2,
         )
-        if health.stage == "drum_up":
+        if health.stage == first_of(Subject.ENROLMENT).key:
             _pass(health, coach, "Drum-up lengkap.")
         _problems(health, system, HEALTH_PROBLEMS)
     kecamatan = (

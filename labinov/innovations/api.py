@@ -1,7 +1,7 @@
 """The innovations API: the innovations a caller may see, and one innovation."""
 
 import datetime
-from typing import Literal
+from enum import StrEnum
 
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
@@ -13,8 +13,12 @@ from labinov.innovations.selectors import (
     innovations_visible_to,
     reads_work,
 )
+from labinov.lab.stages import Subject, keys_of
 
 router = Router(tags=["innovations"])
+
+#: An innovation's stages, as the one declaration (lab/stages.py) names them.
+InnovationStage = StrEnum("InnovationStage", {key: key for key in keys_of(Subject.INNOVATION)})
 
 
 class InnovationOut(Schema):
@@ -100,7 +104,7 @@ def list_innovations(
     region: str | None = Query(None, max_length=20),
     unit: int | None = Query(None, ge=1, le=MAX_ID),
     programme: int | None = Query(None, ge=1, le=MAX_ID),
-    stage: Literal["design", "deliver", "display", "documentation"] | None = None,
+    stage: InnovationStage | None = None,
 ):
     """Innovations the caller may see: anonymous callers see the published ones only.
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from labinov.innovations.models import INNOVATION_STAGES, Innovation, Milestone, ServiceMeasure
+from labinov.innovations.models import Innovation, Milestone, ServiceMeasure
 from labinov.innovations.selectors import STUCK_AFTER_DAYS, days_in_stages
-from labinov.lab.stages import get_stage
+from labinov.lab.stages import Subject, get_stage, keys_of
 
 LOWER_IS_BETTER = [
     m for m in ServiceMeasure.Measure.values if m not in ServiceMeasure.HIGHER_IS_BETTER
@@ -80,17 +80,17 @@ def portfolio(qs: QuerySet[Innovation], *, today=None, now=None) -> dict:
             {
                 "unit_id": row["enrolment__unit_id"],
                 "unit": row["enrolment__unit__name"],
-                "stages": dict.fromkeys(INNOVATION_STAGES, 0),
+                "stages": dict.fromkeys(keys_of(Subject.INNOVATION), 0),
                 "total": 0,
             },
         )
         entry["stages"][row["stage"]] += row["n"]
         entry["total"] += row["n"]
-    stage_totals = dict.fromkeys(INNOVATION_STAGES, 0)
+    stage_totals = dict.fromkeys(keys_of(Subject.INNOVATION), 0)
     for entry in by_unit.values():
         for key, n in entry["stages"].items():
             stage_totals[key] += n
-    spent = {k: [] for k in INNOVATION_STAGES}
+    spent = {k: [] for k in keys_of(Subject.INNOVATION)}
     for innovation in qs:
         for key, days in days_in_stages(innovation, now=now).items():
             spent[key].append(days)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from labinov.lab.stages import STAGE_CHOICES, stage_index
+from labinov.lab.stages import STAGE_CHOICES, Subject, first_of, stage_index
 
 #: The guided sections of the design ("rancang bangun"), in the national form's order.
 DESIGN_SECTIONS = (
@@ -28,8 +28,6 @@ DESIGN_SECTIONS = (
     ("design_stages", _("Stages of the innovation")),
 )
 DESIGN_MIN_WORDS = 300
-
-INNOVATION_STAGES = ("design", "deliver", "display", "documentation")
 
 
 def word_count(text: str) -> int:
@@ -106,7 +104,9 @@ class Innovation(models.Model):
         blank=True,
         help_text=_("What the innovation changes for citizens, in their words."),
     )
-    stage = models.CharField(_("stage"), max_length=20, choices=STAGE_CHOICES, default="design")
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=STAGE_CHOICES, default=first_of(Subject.INNOVATION).key
+    )
     stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     documented_at = models.DateTimeField(_("documented"), null=True, blank=True)

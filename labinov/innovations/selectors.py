@@ -13,6 +13,7 @@ from django.utils import timezone
 from labinov.accounts.access import get_access
 from labinov.innovations.models import Innovation
 from labinov.lab.models import GateDecision
+from labinov.lab.stages import exhibited_keys
 
 
 def _base() -> QuerySet[Innovation]:
@@ -108,6 +109,4 @@ def expo_ranking(expo) -> list[dict]:
 
 def expo_entries(expo) -> QuerySet[Innovation]:
     """The programme's innovations that reached display."""
-    return _base().filter(
-        enrolment__programme=expo.programme, stage__in=("display", "documentation")
-    )
+    return _base().filter(enrolment__programme=expo.programme, stage__in=exhibited_keys())

@@ -1,6 +1,7 @@
 """The lab's API: programmes, their enrolled units, problems and gate decisions."""
 
 import datetime
+from enum import StrEnum
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -120,8 +121,16 @@ class GateDecisionOut(Schema):
         return obj.decided_by_name
 
 
+#: What a decider may answer at a gate (reopening has its own endpoint).
+GateAnswer = StrEnum("GateAnswer", {d.value: d.value for d in GateDecision.GATE_ANSWERS})
+
+
 class GateDecisionIn(Schema):
-    decision: GateDecision.Decision
+    decision: GateAnswer
+    reason: str
+
+
+class ReopenIn(Schema):
     reason: str
 
 
@@ -208,6 +217,21 @@ def decide_gate(request, enrolment_id: int, payload: GateDecisionIn):
             "gate_refused",
             [{"field": m["key"], "message": m["label"]} for m in record.missing],
         )
+    return Status(201, record)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/reopen",
+    response={201: GateDecisionOut},
+    summary="Reopen the unit's previous stage",
+)
+def reopen_stage(request, enrolment_id: int, payload: ReopenIn):
+    """A coach moves the unit back to its previous stage, with a reason, so that the work
+    that stage allows (problems and ideas, after diagnose) can change again. The reopening
+    is kept in the unit's gate decisions."""
+    user = require_login(request)
+    enrolment = _workspace(request, enrolment_id)
+    record = actions.reopen_stage(acting_user=user, enrolment=enrolment, reason=payload.reason)
     return Status(201, record)
 
 

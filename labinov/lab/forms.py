@@ -192,11 +192,17 @@ class IdeaForm(forms.ModelForm):
 class GateForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=GateDecision.Decision.choices,
+        choices=[c for c in GateDecision.Decision.choices if c[0] in GateDecision.GATE_ANSWERS],
         widget=forms.RadioSelect,
         initial=GateDecision.Decision.APPROVED,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the stage is reopened"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CommentForm(forms.Form):

@@ -10,7 +10,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from labinov.lab.stages import STAGE_CHOICES, STAGE_KEYS, STAGES, stage_index
+from labinov.lab.stages import (
+    STAGE_CHOICES,
+    STAGES,
+    Subject,
+    Work,
+    allows,
+    first_of,
+    stage_index,
+)
 
 DEFAULT_PACT = (
     "Kami, pimpinan unit kerja, berkomitmen untuk melahirkan inovasi pelayanan publik dan "
@@ -100,7 +108,9 @@ class Enrolment(models.Model):
     unit = models.ForeignKey(
         "regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="enrolments"
     )
-    stage = models.CharField(_("stage"), max_length=20, choices=STAGE_CHOICES, default="drum_up")
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=STAGE_CHOICES, default=first_of(Subject.ENROLMENT).key
+    )
     enrolled_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,6 +130,15 @@ class Enrolment(models.Model):
     @property
     def stage_index(self) -> int:
         return stage_index(self.stage)
+
+    def allows(self, work: Work) -> bool:
+        """Whether the unit may create or change this work in its current stage."""
+        return allows(self.stage, Subject.ENROLMENT, work)
+
+    @property
+    def allowed_work(self) -> dict[str, bool]:
+        """``allows`` for every kind of work, by name (for templates)."""
+        return {work.value: self.allows(work) for work in Work}
 
     @property
     def region(self):
@@ -379,7 +398,8 @@ class Idea(models.Model):
 
 
 class GateDecision(models.Model):
-    """A decision at a stage's gate: approved (the subject moves on) or refused.
+    """A decision at a stage's gate: approved (the subject moves on) or refused; or a
+    coach's reopening of the previous stage (the subject moves back to it).
 
     The subject is an enrolment here; the innovations app adds its own nullable foreign key
     so that one history holds every gate decision of a region.
@@ -388,6 +408,10 @@ class GateDecision(models.Model):
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
+        REOPENED = "reopened", _("Reopened")
+
+    #: What a decider may answer at a gate (reopening is its own action).
+    GATE_ANSWERS = (Decision.APPROVED, Decision.REFUSED)
 
     enrolment = models.ForeignKey(
         Enrolment, null=True, blank=True, on_delete=models.CASCADE, related_name="gate_decisions"
@@ -437,6 +461,3 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.text[:80]
-
-
-assert STAGE_KEYS[0] == "drum_up"

@@ -1,19 +1,23 @@
 """The 5D+1 stages of the Laboratorium Inovasi, declared once, as data.
 
-Each stage says what it is for (guidance in Bahasa Indonesia, shown on its pages), what
-its gate requires before a subject may leave it, and which roles may decide that gate.
-Nothing moves by date: moving on is a decision (``labinov.lab.actions.decide_gate``).
+This module is the only place that names a stage. Each stage says its subject (what moves
+through it: a unit's enrolment in a programme, or an innovation), what it is for
+(guidance in Bahasa Indonesia, shown on its pages), what its gate requires before a
+subject may leave it, which roles may decide that gate, and what work it *allows*: which
+kinds of work may be created or changed while a subject is in it. Nothing moves by date:
+moving on is a decision (``labinov.lab.actions.decide_gate``), and so is moving back
+(``labinov.lab.actions.reopen_stage``). Every other module asks the functions at the end
+of this file instead of spelling a stage's key.
 
-The declaration is generic over the *subject* that moves through the stages. Today the
-subject is a unit's enrolment in a programme (``"enrolment"``: drum-up and diagnose);
-the innovations app will make an innovation a subject (``"innovation"``: design to
-documentation) by registering its own checks with ``register_requirement`` under the
-keys its stages name here. A requirement is a key; its label and check are looked up per
-subject kind, so the same stage can be gated differently for different subjects.
+Requirements and allowed work are keyed by subject kind, because one stage can concern
+both: an enrolment that passed diagnose sits at design, where it may start innovations,
+while each innovation is designed. A requirement is a key; its label and check are
+registered per subject kind (``register_requirement``) by the app that owns the subject.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,14 +31,57 @@ class Guidance:
     example: str
 
 
+class Subject(StrEnum):
+    """What moves through the stages."""
+
+    ENROLMENT = "enrolment"
+    INNOVATION = "innovation"
+
+
+class Work(StrEnum):
+    """The kinds of work a stage may allow (see ``Stage.allows``)."""
+
+    #: the unit head signs the Pakta Inovasi
+    COMMITMENT = "commitment"
+    #: who is on the innovation team, and its decree
+    TEAM = "team"
+    #: the readiness self-assessment
+    READINESS = "readiness"
+    #: problems, their baseline, causes and USG scores
+    PROBLEMS = "problems"
+    #: ideas and their PP 38/2017 criteria
+    IDEAS = "ideas"
+    #: turning an idea, or a knowledge-base entry, into an innovation
+    START_INNOVATIONS = "start_innovations"
+
+
+#: What each kind of work is called in messages.
+WORK_LABELS = {
+    Work.COMMITMENT: _("The innovation pact"),
+    Work.TEAM: _("The innovation team"),
+    Work.READINESS: _("The readiness self-assessment"),
+    Work.PROBLEMS: _("Problems, their causes and priorities"),
+    Work.IDEAS: _("Ideas"),
+    Work.START_INNOVATIONS: _("Starting innovations"),
+}
+
+
 @dataclass(frozen=True)
 class Stage:
     key: str
     label: str
+    #: What moves through this stage and is decided at its gate.
+    subject: Subject
     #: Requirement keys of the gate that closes this stage, per subject kind.
     requirements: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Roles that may decide this stage's gate. A platform administrator always may.
     deciders: frozenset[str] = frozenset({Role.COACH})
+    #: The work a subject of each kind may create or change while it is in this stage.
+    allows: dict[str, frozenset[Work]] = field(default_factory=dict)
+    #: Passing this stage's gate publishes the subject (the public sees it).
+    publishes: bool = False
+    #: Subjects that reached this stage take part in the programme's expo.
+    exhibits: bool = False
     guidance: Guidance | None = None
 
 
@@ -42,6 +89,12 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         key="drum_up",
         label=_("Drum-up"),
+        subject=Subject.ENROLMENT,
+        allows={
+            Subject.ENROLMENT: frozenset(
+                {Work.COMMITMENT, Work.TEAM, Work.READINESS, Work.PROBLEMS, Work.IDEAS}
+            )
+        },
         requirements={
             "enrolment": ("commitment_signed", "team_formed", "team_decree", "readiness_done")
         },
@@ -67,6 +120,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         key="diagnose",
         label=_("Diagnose"),
+        subject=Subject.ENROLMENT,
+        allows={Subject.ENROLMENT: frozenset({Work.TEAM, Work.PROBLEMS, Work.IDEAS})},
         requirements={
             "enrolment": (
                 "problems_listed",
@@ -99,6 +154,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         key="design",
         label=_("Design"),
+        subject=Subject.INNOVATION,
+        allows={Subject.ENROLMENT: frozenset({Work.START_INNOVATIONS})},
         requirements={"innovation": ("design_described", "action_plan")},
         deciders=frozenset({Role.COACH}),
         guidance=Guidance(
@@ -119,6 +176,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         key="deliver",
         label=_("Deliver"),
+        subject=Subject.INNOVATION,
         requirements={"innovation": ("trial_reported", "results_measured")},
         deciders=frozenset({Role.COACH}),
         guidance=Guidance(
@@ -136,6 +194,9 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         key="display",
         label=_("Display"),
+        subject=Subject.INNOVATION,
+        publishes=True,
+        exhibits=True,
         requirements={"innovation": ("launched",)},
         deciders=frozenset({Role.COACH, Role.COORDINATOR}),
         guidance=Guidance(
@@ -150,6 +211,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         key="documentation",
         label=_("Documentation"),
+        subject=Subject.INNOVATION,
         requirements={"innovation": ("profile_written",)},
         deciders=frozenset({Role.COACH, Role.COORDINATOR}),
         guidance=Guidance(
@@ -181,6 +243,60 @@ def next_stage(key: str) -> Stage | None:
 
 def stage_index(key: str) -> int:
     return STAGE_KEYS.index(key)
+
+
+def previous_stage(key: str) -> Stage | None:
+    index = STAGE_KEYS.index(key)
+    return STAGES[index - 1] if index else None
+
+
+def stages_of(subject: Subject) -> tuple[Stage, ...]:
+    """The stages whose gates decide subjects of this kind, in order."""
+    return tuple(s for s in STAGES if s.subject == subject)
+
+
+def keys_of(subject: Subject) -> tuple[str, ...]:
+    return tuple(s.key for s in stages_of(subject))
+
+
+def first_of(subject: Subject) -> Stage:
+    """Where a new subject of this kind starts."""
+    return stages_of(subject)[0]
+
+
+def keys_from(key: str) -> tuple[str, ...]:
+    """The stage and every later one."""
+    return STAGE_KEYS[stage_index(key) :]
+
+
+def reached(current: str, target: str) -> bool:
+    """Whether a subject at ``current`` has reached ``target`` (or passed it)."""
+    return stage_index(current) >= stage_index(target)
+
+
+def allows(stage_key: str, subject: Subject, work: Work) -> bool:
+    """Whether a subject of this kind may create or change this work in this stage."""
+    return work in get_stage(stage_key).allows.get(subject, frozenset())
+
+
+def keys_allowing(subject: Subject, work: Work) -> tuple[str, ...]:
+    """The stages in which a subject of this kind may do this work (for a query)."""
+    return tuple(s.key for s in STAGES if allows(s.key, subject, work))
+
+
+def stages_allowing(subject: Subject, work: Work) -> tuple[Stage, ...]:
+    return tuple(s for s in STAGES if allows(s.key, subject, work))
+
+
+def home_of(work: Work, subject: Subject = Subject.ENROLMENT) -> Stage:
+    """The stage whose guidance covers this work: the last one that allows it."""
+    return stages_allowing(subject, work)[-1]
+
+
+def exhibited_keys() -> tuple[str, ...]:
+    """The stages from which an innovation takes part in its programme's expo."""
+    first = next(s for s in STAGES if s.exhibits)
+    return keys_from(first.key)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("unit/<int:pk>/kesiapan/", workspace.readiness_form, name="readiness"),
     path("unit/<int:pk>/masalah/baru/", diagnose.problem_create, name="problem_create"),
     path("unit/<int:pk>/gerbang/", workspace.decide, name="decide"),
+    path("unit/<int:pk>/buka-kembali/", workspace.reopen, name="reopen"),
     path("unit/<int:pk>/berkas/pakta/", downloads.pact_scan, name="pact_scan"),
     path("unit/<int:pk>/berkas/sk-tim/", downloads.team_decree, name="team_decree"),
     path("masalah/<int:pk>/berkas/bukti/", downloads.evidence, name="evidence"),

@@ -320,14 +320,14 @@ def replicate_entry(
     must have passed the diagnose gate.
     """
     from labinov.innovations.models import Innovation
-    from labinov.lab.stages import stage_index
+    from labinov.lab.stages import Subject, Work, allows
 
     if not may_replicate_into(acting_user, enrolment):
         raise NotAllowed(
             _("Only the head and the innovation team of %(unit)s, or the coordinator, may do this.")
             % {"unit": enrolment.unit}
         )
-    if stage_index(enrolment.stage) < stage_index("design"):
+    if not allows(enrolment.stage, Subject.ENROLMENT, Work.START_INNOVATIONS):
         raise ActionError(
             _("The unit must pass the diagnose gate before it starts innovations."),
             field="enrolment",

@@ -112,13 +112,13 @@ def enrolments_for_replication(user):
     """The enrolments, past diagnose, into which ``user`` may start a replication."""
     from labinov.accounts.models import Role
     from labinov.lab.models import Enrolment
-    from labinov.lab.stages import STAGE_KEYS, stage_index
+    from labinov.lab.stages import Subject, Work, keys_allowing
 
     access = get_access(user)
     if not access.is_authenticated:
         return Enrolment.objects.none()
     qs = Enrolment.objects.select_related("unit__region", "programme").filter(
-        stage__in=[k for k in STAGE_KEYS if stage_index(k) >= stage_index("design")]
+        stage__in=keys_allowing(Subject.ENROLMENT, Work.START_INNOVATIONS)
     )
     if access.is_platform_admin:
         return qs

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from labinov.accounts.models import User
 from labinov.core.system import SystemActor
 from labinov.demo.loader import DEMO_PASSWORD, DEMO_UNIT
 from labinov.innovations.models import Innovation
@@ -26,9 +27,15 @@ SECTIONS = [
 
 
 def new_idea():
+    """A new idea of the demo unit, which has passed diagnose: its coach reopens diagnose
+    for it and passes the gate again."""
     enrolment = Enrolment.objects.get(unit__name=DEMO_UNIT)
+    coach = User.objects.get(username="demo-coach")
+    lab_actions.reopen_stage(
+        acting_user=coach, enrolment=enrolment, reason="Gagasan baru tentang akta kematian."
+    )
     problem = enrolment.problems.order_by("id").first()
-    return lab_actions.add_idea(
+    idea = lab_actions.add_idea(
         acting_user=SystemActor("uji peramban"),
         problem=problem,
         title="Akta Kematian dari Desa",
@@ -38,6 +45,10 @@ def new_idea():
         in_authority=True,
         replicable=True,
     )
+    lab_actions.decide_gate(
+        acting_user=coach, enrolment=enrolment, decision="approved", reason="Gagasan diuji."
+    )
+    return idea
 
 
 def pass_gate(page, url, expected_stage):

@@ -46,9 +46,17 @@ def test_the_demo_unit_head_replicates_an_entry(page, login, demo):
 
 
 def test_similar_innovations_show_while_an_idea_is_typed(page, login, demo):
+    from labinov.accounts.models import User
+    from labinov.lab import actions as lab_actions
     from labinov.lab.models import Enrolment
 
-    problem = Enrolment.objects.get(unit__name=DEMO_UNIT).problems.order_by("id").first()
+    enrolment = Enrolment.objects.get(unit__name=DEMO_UNIT)
+    lab_actions.reopen_stage(  # the unit passed diagnose: its coach reopens it for new ideas
+        acting_user=User.objects.get(username="demo-coach"),
+        enrolment=enrolment,
+        reason="Unit ingin menambah gagasan.",
+    )
+    problem = enrolment.problems.order_by("id").first()
     login(page, "demo-kepala-unit", DEMO_PASSWORD)
     page.goto(problem.get_absolute_url())
     page.locator("summary", has_text="Tambah gagasan").click()

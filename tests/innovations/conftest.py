@@ -47,8 +47,15 @@ def designing(enrolment):  # noqa: F811
     return enrolment
 
 
+def _at(subject, stage):
+    Enrolment.objects.filter(pk=subject.pk).update(stage=stage)
+    subject.refresh_from_db()
+
+
 @pytest.fixture
 def idea(designing):
+    """A selected idea, written in diagnose; the unit has since passed its gate."""
+    _at(designing, "diagnose")
     problem = add_problem(
         designing, baseline_days=14, baseline_steps=6, baseline_cost=50000, baseline_requirements=5
     )
@@ -58,7 +65,7 @@ def idea(designing):
     UsgScore.objects.create(
         problem=problem, scorer=UserFactory(), urgency=5, seriousness=5, growth=5
     )
-    return lab_actions.add_idea(
+    made = lab_actions.add_idea(
         acting_user=SYSTEM,
         problem=problem,
         title="Akta Lahir dari Puskesmas",
@@ -69,6 +76,8 @@ def idea(designing):
         in_authority=True,
         replicable=True,
     )
+    _at(designing, "design")
+    return made
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from labinov.core.errors import ActionError, NotAllowed
 from labinov.innovations.models import Expo, Innovation, JuryScore
 from labinov.innovations.scorecard import DEFAULT_VERSION, scorecard, total
 from labinov.lab.models import LabProgramme
-from labinov.lab.stages import stage_index
+from labinov.lab.stages import exhibited_keys
 
 
 def _ensure_manages(acting_user, programme) -> None:
@@ -56,7 +56,7 @@ def create_expo(
 def _ensure_entry(expo: Expo, innovation: Innovation) -> None:
     if innovation.enrolment.programme_id != expo.programme_id:
         raise ActionError(_("The innovation is not part of this programme."), field="innovation")
-    if innovation.stage_index < stage_index("display"):
+    if innovation.stage not in exhibited_keys():
         raise ActionError(
             _("Only innovations that reached display take part in the expo."), field="innovation"
         )

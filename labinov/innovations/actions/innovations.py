@@ -17,7 +17,14 @@ from labinov.innovations.actions._common import (
 from labinov.innovations.actions.knowledge_base import publish_to_library
 from labinov.innovations.models import DESIGN_SECTIONS, Innovation, InnovationDecision
 from labinov.lab.models import GateDecision, Idea
-from labinov.lab.stages import get_stage, missing_requirements, next_stage, stage_index
+from labinov.lab.stages import (
+    Subject,
+    Work,
+    allows,
+    get_stage,
+    missing_requirements,
+    next_stage,
+)
 
 EDITABLE_FIELDS = (
     "name",
@@ -55,7 +62,7 @@ def create_innovation(*, acting_user, idea: Idea, name: str = "", is_demo=False)
             _("Only the head and the innovation team of %(unit)s, or the coordinator, may do this.")
             % {"unit": enrolment.unit}
         )
-    if stage_index(enrolment.stage) < stage_index("design"):
+    if not allows(enrolment.stage, Subject.ENROLMENT, Work.START_INNOVATIONS):
         raise ActionError(
             _("The unit must pass the diagnose gate before its ideas become innovations.")
         )
@@ -163,7 +170,7 @@ def decide_innovation_gate(
         )
     if innovation.documented_at is not None:
         raise ActionError(_("The innovation is documented: every gate is passed."))
-    if decision not in GateDecision.Decision.values:
+    if decision not in GateDecision.GATE_ANSWERS:
         raise ActionError(_("Choose to approve or refuse."), field="decision")
     reason = (reason or "").strip()
     if not reason:
@@ -192,12 +199,12 @@ def decide_innovation_gate(
         else:
             innovation.stage = following.key
             innovation.stage_entered_at = now
-        if stage.key == "display":
+        if stage.publishes:
             innovation.published_at = now
         innovation.save(
             update_fields=["stage", "stage_entered_at", "published_at", "documented_at"]
         )
-        if stage.key == "display":
+        if stage.publishes:
             publish_to_library(innovation)
     record_event(
         acting_user=acting_user,

@@ -28,7 +28,6 @@ from labinov.innovations.forms import (
 )
 from labinov.innovations.models import (
     DESIGN_MIN_WORDS,
-    INNOVATION_STAGES,
     Innovation,
     Milestone,
     Risk,
@@ -42,7 +41,7 @@ from labinov.innovations.selectors import (
 from labinov.lab.forms import GateForm
 from labinov.lab.models import Comment, Idea
 from labinov.lab.selectors import problems_visible_to
-from labinov.lab.stages import STAGES, gate_requirements, get_stage
+from labinov.lab.stages import Subject, gate_requirements, get_stage, keys_of, stages_of
 from labinov.lab.views._common import report_gate_decision
 from labinov.library.models import LibraryEntry
 from labinov.library.selectors import similar_entries
@@ -56,7 +55,7 @@ def innovation_list(request):
         region=params["wilayah"],
         unit=params["unit"] if params["unit"].isdigit() else None,
         programme=params["program"] if params["program"].isdigit() else None,
-        stage=params["tahap"] if params["tahap"] in INNOVATION_STAGES else None,
+        stage=params["tahap"] if params["tahap"] in keys_of(Subject.INNOVATION) else None,
     )
     qs, figure_label = apply_figure(qs, params["angka"])
     page = Paginator(qs.order_by("name", "id"), 50).get_page(request.GET.get("page"))
@@ -69,7 +68,7 @@ def innovation_list(request):
             "count": page.paginator.count,
             "params": params,
             "figure_label": figure_label,
-            "stages": [s for s in STAGES if s.key in INNOVATION_STAGES],
+            "stages": stages_of(Subject.INNOVATION),
             "today": timezone.localdate(),
         },
     )
@@ -109,7 +108,7 @@ def _work_context(request, innovation, **forms):
     context = {
         "innovation": innovation,
         "stage": stage,
-        "stages": [s for s in STAGES if s.key in INNOVATION_STAGES],
+        "stages": stages_of(Subject.INNOVATION),
         "requirements": [
             {"label": r.label, "met": r.check(innovation)}
             for r in gate_requirements(stage.key, "innovation")

@@ -20,7 +20,7 @@ from labinov.lab.actions.drumup import (
     sign_commitment,
     submit_readiness,
 )
-from labinov.lab.actions.gates import decide_gate, may_decide
+from labinov.lab.actions.gates import decide_gate, may_decide, may_reopen, reopen_stage
 from labinov.lab.actions.programmes import (
     create_programme,
     enrol_units,
@@ -50,6 +50,7 @@ AUDIT_ACTIONS = {
     "lab.comment.added": gettext_lazy("Comment added"),
     "lab.gate.approved": gettext_lazy("Stage gate passed"),
     "lab.gate.refused": gettext_lazy("Stage gate refused"),
+    "lab.gate.reopened": gettext_lazy("Stage reopened"),
 }
 
 __all__ = [
@@ -64,8 +65,10 @@ __all__ = [
     "invite_team_member",
     "invite_unit_head",
     "may_decide",
+    "may_reopen",
     "remove_cause",
     "remove_team_member",
+    "reopen_stage",
     "score_usg",
     "set_coaches",
     "set_team_decree",

@@ -11,9 +11,15 @@ from labinov.accounts.access import get_access
 from labinov.accounts.models import Role
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
-from labinov.lab.actions._common import clean_or_refuse, ensure_reads, ensure_works_in
+from labinov.lab.actions._common import (
+    clean_or_refuse,
+    ensure_reads,
+    ensure_stage_allows,
+    ensure_works_in,
+)
 from labinov.lab.models import CRITERIA, Cause, Comment, Enrolment, Idea, Problem, UsgScore
 from labinov.lab.requirements import priority_problems
+from labinov.lab.stages import Work
 
 PROBLEM_FIELDS = (
     "service",
@@ -85,6 +91,7 @@ def _apply_changes(obj, changes: dict) -> dict:
 @transaction.atomic
 def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
     ensure_works_in(acting_user, enrolment)
+    ensure_stage_allows(enrolment, Work.PROBLEMS)
     _refuse_unknown(fields, PROBLEM_FIELDS)
     _require({f: fields.get(f) for f in PROBLEM_REQUIRED})
     problem = Problem(enrolment=enrolment, created_by=_actor(acting_user), **fields)
@@ -105,6 +112,7 @@ def update_problem(*, acting_user, problem: Problem, **fields) -> Problem:
     """The unit's team corrects a problem. Only the fields given change; an evidence file
     given replaces the current one, none keeps it. Nothing changed: nothing is written."""
     ensure_works_in(acting_user, problem.enrolment)
+    ensure_stage_allows(problem.enrolment, Work.PROBLEMS)
     _refuse_unknown(fields, PROBLEM_EDITABLE)
     _require(fields)
     upload = fields.pop("evidence_file", None)
@@ -129,6 +137,7 @@ def update_problem(*, acting_user, problem: Problem, **fields) -> Problem:
 @transaction.atomic
 def add_cause(*, acting_user, problem: Problem, category: str, text: str) -> Cause:
     ensure_works_in(acting_user, problem.enrolment)
+    ensure_stage_allows(problem.enrolment, Work.PROBLEMS)
     text = (text or "").strip()
     if category not in Cause.Category.values:
         raise ActionError(_("Choose a category of cause from the list."), field="category")
@@ -148,6 +157,7 @@ def add_cause(*, acting_user, problem: Problem, category: str, text: str) -> Cau
 @transaction.atomic
 def remove_cause(*, acting_user, cause: Cause) -> None:
     ensure_works_in(acting_user, cause.problem.enrolment)
+    ensure_stage_allows(cause.problem.enrolment, Work.PROBLEMS)
     record_event(
         acting_user=acting_user,
         action="lab.cause.removed",
@@ -169,6 +179,7 @@ def score_usg(
             _("Only the head and the innovation team of %(unit)s score its problems.")
             % {"unit": problem.enrolment.unit}
         )
+    ensure_stage_allows(problem.enrolment, Work.PROBLEMS)
     values = {"urgency": urgency, "seriousness": seriousness, "growth": growth}
     for name, value in values.items():
         try:
@@ -197,6 +208,7 @@ def add_idea(
 ) -> Idea:
     """An idea for one of the unit's priority problems, checked against PP 38/2017."""
     ensure_works_in(acting_user, problem.enrolment)
+    ensure_stage_allows(problem.enrolment, Work.IDEAS)
     title = (title or "").strip()
     if not title:
         raise ActionError(_("Give the idea a name."), field="title")
@@ -233,6 +245,7 @@ def update_idea(*, acting_user, idea: Idea, title: str, description: str = "", *
     Nothing changed: nothing is written."""
     enrolment = idea.problem.enrolment
     ensure_works_in(acting_user, enrolment)
+    ensure_stage_allows(enrolment, Work.IDEAS)
     title = (title or "").strip()
     if not title:
         raise ActionError(_("Give the idea a name."), field="title")

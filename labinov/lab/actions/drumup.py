@@ -11,8 +11,9 @@ from labinov.accounts.models import Role, RoleAssignment, User
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError
 from labinov.lab import readiness
-from labinov.lab.actions._common import ensure_unit_head, ensure_works_in
+from labinov.lab.actions._common import ensure_stage_allows, ensure_unit_head, ensure_works_in
 from labinov.lab.models import Commitment, Enrolment, ReadinessAssessment, Team, TeamMember
+from labinov.lab.stages import Work
 
 
 def _actor(user):
@@ -25,6 +26,7 @@ def sign_commitment(
 ) -> Commitment:
     """The unit head signs the programme's pact, once."""
     ensure_unit_head(acting_user, enrolment)
+    ensure_stage_allows(enrolment, Work.COMMITMENT)
     if Commitment.objects.filter(enrolment=enrolment).exists():
         raise ActionError(_("The pact of this unit is signed already."))
     signer_name, signer_position = (signer_name or "").strip(), (signer_position or "").strip()
@@ -63,6 +65,7 @@ def set_team_decree(
     *, acting_user, enrolment: Enrolment, decree_number: str = "", decree_file=None
 ) -> Team:
     ensure_unit_head(acting_user, enrolment)
+    ensure_stage_allows(enrolment, Work.TEAM)
     decree_number = (decree_number or "").strip()
     if not decree_number and not decree_file:
         raise ActionError(
@@ -132,6 +135,7 @@ def add_team_member(
     """Put a person on the unit's innovation team. With an e-mail address, the person
     also holds the team member role of the unit, through their account."""
     ensure_unit_head(acting_user, enrolment)
+    ensure_stage_allows(enrolment, Work.TEAM)
     name = (name or "").strip()
     position = (position or "").strip()
     if not name:
@@ -211,6 +215,7 @@ def remove_team_member(*, acting_user, member: TeamMember) -> None:
     account itself stays."""
     enrolment = member.team.enrolment
     ensure_unit_head(acting_user, enrolment)
+    ensure_stage_allows(enrolment, Work.TEAM)
     revoked = False
     if member.user_id is not None:
         elsewhere = (
@@ -238,6 +243,7 @@ def remove_team_member(*, acting_user, member: TeamMember) -> None:
 def submit_readiness(*, acting_user, enrolment: Enrolment, answers: dict) -> ReadinessAssessment:
     """Record (or replace) the unit's readiness self-assessment, scored from the data file."""
     ensure_works_in(acting_user, enrolment)
+    ensure_stage_allows(enrolment, Work.READINESS)
     try:
         score, maximum = readiness.score(answers)
     except (KeyError, ValueError, TypeError) as exc:

@@ -8,7 +8,14 @@ from labinov.accounts.access import get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.lab.models import Enrolment, GateDecision
-from labinov.lab.stages import get_stage, has_gate, missing_requirements, next_stage
+from labinov.lab.stages import (
+    Subject,
+    get_stage,
+    has_gate,
+    missing_requirements,
+    next_stage,
+    previous_stage,
+)
 
 
 def may_decide(user, enrolment: Enrolment) -> bool:
@@ -41,7 +48,7 @@ def decide_gate(*, acting_user, enrolment: Enrolment, decision: str, reason: str
                 "stage": stage.label,
             }
         )
-    if decision not in GateDecision.Decision.values:
+    if decision not in GateDecision.GATE_ANSWERS:
         raise ActionError(_("Choose to approve or refuse."), field="decision")
     reason = (reason or "").strip()
     if not reason:
@@ -82,5 +89,67 @@ def decide_gate(*, acting_user, enrolment: Enrolment, decision: str, reason: str
             "reason": reason,
             "missing": [r.key for r in missing],
         },
+    )
+    return record
+
+
+def may_reopen(user, enrolment: Enrolment) -> bool:
+    """Whether ``user`` may move the enrolment back to its previous stage: those who
+    decide that stage's gate (a platform administrator always)."""
+    previous = previous_stage(enrolment.stage)
+    if previous is None or previous.subject != Subject.ENROLMENT:
+        return False
+    access = get_access(user)
+    return access.is_platform_admin or access.has_region_role(
+        enrolment.programme.region_id, previous.deciders
+    )
+
+
+@transaction.atomic
+def reopen_stage(*, acting_user, enrolment: Enrolment, reason: str) -> GateDecision:
+    """Move the enrolment back to its previous stage, so that the work that stage allows
+    (problems and ideas, after diagnose) can change again; its gate is then decided anew.
+    Kept as a decision with its reason, and audited."""
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("programme", "unit")
+        .get(pk=enrolment.pk)
+    )
+    current = get_stage(enrolment.stage)
+    previous = previous_stage(current.key)
+    if previous is None or previous.subject != Subject.ENROLMENT:
+        raise ActionError(
+            _("%(unit)s is in %(stage)s: there is no earlier stage of the unit to reopen.")
+            % {"unit": enrolment.unit, "stage": current.label}
+        )
+    if not may_reopen(acting_user, enrolment):
+        raise NotAllowed(
+            _("Only %(roles)s of the region may reopen the %(stage)s stage.")
+            % {
+                "roles": ", ".join(sorted(str(r.label) for r in previous.deciders)),
+                "stage": previous.label,
+            }
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(_("Give the reason for reopening the stage."), field="reason")
+    record = GateDecision.objects.create(
+        enrolment=enrolment,
+        from_stage=current.key,
+        to_stage=previous.key,
+        decision=GateDecision.Decision.REOPENED,
+        reason=reason,
+        decided_by=acting_user if getattr(acting_user, "pk", None) else None,
+        decided_by_name=acting_user.get_full_name() or acting_user.get_username(),
+        decided_at=timezone.now(),
+    )
+    enrolment.stage = previous.key
+    enrolment.save(update_fields=["stage"])
+    record_event(
+        acting_user=acting_user,
+        action="lab.gate.reopened",
+        obj=record,
+        unit=enrolment.unit,
+        details={"from": current.key, "to": previous.key, "reason": reason},
     )
     return record

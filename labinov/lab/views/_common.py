@@ -4,6 +4,20 @@ from django.contrib import messages
 from django.utils.translation import gettext as _
 
 from labinov.lab.models import GateDecision
+from labinov.lab.stages import Work
+
+#: Work that only the unit's head does; the rest the head and the team do.
+HEAD_WORK = frozenset({Work.COMMITMENT, Work.TEAM})
+
+
+def allowed_work(enrolment, *, works: bool, is_head: bool) -> dict[str, bool]:
+    """What the person may do on the page now, by kind of work: their role in the unit
+    and what the unit's current stage allows (so a page offers no form that the action
+    would refuse)."""
+    return {
+        work.value: (is_head if work in HEAD_WORK else works) and enrolment.allows(work)
+        for work in Work
+    }
 
 
 def report_gate_decision(request, record, *, passed_message: str) -> None:

@@ -23,7 +23,8 @@ from labinov.lab.selectors import (
     usg_ranking,
     workspaces_visible_to,
 )
-from labinov.lab.stages import get_stage
+from labinov.lab.stages import Work, home_of
+from labinov.lab.views._common import allowed_work
 from labinov.lab.views.workspace import comments_by_target, readable_enrolment
 from labinov.library.selectors import similar_entries
 
@@ -47,7 +48,7 @@ def problem_create(request, pk):
     return render(
         request,
         "lab/problem_form.html",
-        {"enrolment": enrolment, "form": form, "stage": get_stage("diagnose")},
+        {"enrolment": enrolment, "form": form, "stage": home_of(Work.PROBLEMS)},
     )
 
 
@@ -102,8 +103,14 @@ def _problem_context(request, problem, **forms):
         "problem": problem,
         "enrolment": enrolment,
         "programme": enrolment.programme,
-        "stage": get_stage("diagnose"),
+        "stage": home_of(Work.PROBLEMS),
         "works": works,
+        "can": allowed_work(
+            enrolment,
+            works=works,
+            is_head=access.is_platform_admin
+            or access.has_unit_role(enrolment.unit_id, {"unit_head"}),
+        ),
         "scores_by": scores_by,
         "row": ranking.get(problem.pk),
         "is_priority": problem in priority_problems(enrolment),
@@ -161,7 +168,7 @@ def problem_edit(request, pk):
             "enrolment": problem.enrolment,
             "problem": problem,
             "form": form,
-            "stage": get_stage("diagnose"),
+            "stage": home_of(Work.PROBLEMS),
         },
     )
 
@@ -276,6 +283,6 @@ def idea_edit(request, pk):
             "problem": idea.problem,
             "enrolment": idea.problem.enrolment,
             "form": form,
-            "stage": get_stage("diagnose"),
+            "stage": home_of(Work.IDEAS),
         },
     )

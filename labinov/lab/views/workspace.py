@@ -17,6 +17,7 @@ from labinov.lab.forms import (
     GateForm,
     MemberInviteForm,
     ReadinessForm,
+    ReopenForm,
     TeamMemberForm,
 )
 from labinov.lab.models import Comment, Idea, TeamMember
@@ -26,8 +27,16 @@ from labinov.lab.selectors import (
     usg_ranking,
     workspaces_visible_to,
 )
-from labinov.lab.stages import STAGES, gate_requirements, get_stage, has_gate
-from labinov.lab.views._common import report_gate_decision
+from labinov.lab.stages import (
+    STAGES,
+    Work,
+    gate_requirements,
+    get_stage,
+    has_gate,
+    home_of,
+    previous_stage,
+)
+from labinov.lab.views._common import allowed_work, report_gate_decision
 
 
 def readable_enrolment(request, pk):
@@ -88,8 +97,12 @@ def _workspace_context(request, enrolment, invite_form=None, **forms):
         "comments": comments_by_target(enrolment),
         "is_head": is_head,
         "works": works,
+        "can": allowed_work(enrolment, works=works, is_head=is_head),
         "may_decide": actions.may_decide(request.user, enrolment)
         and has_gate(stage.key, "enrolment"),
+        "may_reopen": actions.may_reopen(request.user, enrolment),
+        "reopen_to": previous_stage(stage.key),
+        "reopen_form": ReopenForm(),
         "commitment_form": CommitmentForm(
             initial={
                 "signer_name": enrolment.unit.head_name,
@@ -328,9 +341,37 @@ def readiness_form(request, pk):
             "enrolment": enrolment,
             "form": form,
             "questionnaire": readiness.questionnaire(),
-            "stage": get_stage("drum_up"),
+            "stage": home_of(Work.READINESS),
         },
     )
 
 
 # Diagnose ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    enrolment = readable_enrolment(request, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        record = apply_action(
+            form,
+            actions.reopen_stage,
+            acting_user=request.user,
+            enrolment=enrolment,
+            reason=form.cleaned_data["reason"],
+        )
+        if record is not None:
+            messages.success(
+                request,
+                _("The stage is reopened: the unit is back in %(stage)s.")
+                % {"stage": get_stage(record.to_stage).label},
+            )
+            return redirect(enrolment)
+    return render(
+        request,
+        "lab/workspace.html",
+        _workspace_context(request, enrolment, reopen_form=form),
+        status=400,
+    )
