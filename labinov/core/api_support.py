@@ -17,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
-from labinov.accounts.selectors import user_for_token
+from labinov.accounts.selectors import token_has_expired, user_for_token
 from labinov.core.errors import ActionError, NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,14 @@ class Caller(HttpBearer):
         header = request.headers.get("Authorization")
         if header:
             scheme, _sep, raw = header.partition(" ")
-            user = user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw else None
+            raw = raw.strip()
+            user = user_for_token(raw) if scheme.lower() == "bearer" and raw else None
+            if user is None and raw and token_has_expired(raw):
+                raise ApiError(
+                    401,
+                    _("The API token has expired. Create a new one on your account page."),
+                    "token_expired",
+                )
             if user is None:
                 raise ApiError(
                     401,
