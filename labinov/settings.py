@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "labinov.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "labinov.core.middleware.LanguageMiddleware",
+    "labinov.core.middleware.RejectLongUriMiddleware",
+    "labinov.core.middleware.RequireJsonObjectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
