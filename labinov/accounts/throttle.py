@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ LOGIN_ADDRESS = "login-address"
 RESET_EMAIL = "reset-email"
 RESET_ADDRESS = "reset-address"
 RESET_WINDOW = timedelta(hours=1)
+STALE_AFTER = timedelta(days=1)
 
 
 def client_address(request) -> str:
@@ -90,8 +92,20 @@ def _count(scope: str, key: str, *, limit: int, window: timedelta) -> datetime |
     if row.count >= limit:
         locked = row.locked_until = now + window
         row.count, row.window_started_at = 0, None
+        _forget_stale(now)
     row.save()
     return locked
+
+
+def _forget_stale(now: datetime) -> None:
+    """Rows whose window and lock ended a day ago count nothing: drop them, so that a
+    spray of made-up names does not grow the table for ever. Done when a lock is set,
+    which such a spray soon causes (per address)."""
+    cutoff = now - STALE_AFTER
+    Throttle.objects.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=cutoff),
+        Q(window_started_at__isnull=True) | Q(window_started_at__lt=cutoff),
+    ).delete()
 
 
 def _login_keys(request, identifier: str) -> list[tuple[str, str]]:

@@ -170,3 +170,15 @@ def test_password_reset_requests_are_throttled_per_address(settings):
         client.post(RESET, {"email": f"orang{n}@uji.invalid"}).status_code for n in range(12)
     ]
     assert statuses == [302] * 10 + [429] * 2
+
+
+@pytest.mark.django_db
+def test_counts_a_day_old_are_forgotten_when_a_lock_is_set():
+    client = Client()
+    client.post(LOGIN, {"username": "lama", "password": "salah"})
+    Throttle.objects.update(window_started_at=timezone.now() - timedelta(days=2))
+    for attempt in range(5):
+        client.post(LOGIN, {"username": "baru", "password": f"salah{attempt}"})
+    assert Throttle.objects.filter(locked_until__gt=timezone.now()).exists()
+    # The day-old count of "lama" (and its address's) is gone; the fresh ones are kept.
+    assert Throttle.objects.count() == 2
