@@ -4,7 +4,12 @@ from ninja import NinjaAPI
 
 from labinov.accounts.api import router as accounts_router
 from labinov.core.api import router as core_router
-from labinov.core.api_support import Caller, document_errors, install_error_handlers
+from labinov.core.api_support import (
+    Caller,
+    document_errors,
+    document_optional_auth,
+    install_error_handlers,
+)
 from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
 from labinov.library.api import router as library_router
@@ -13,7 +18,8 @@ from labinov.regions.api import router as regions_router
 
 class LabinovAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        return document_errors(super().get_openapi_schema(*args, **kwargs))
+        schema = super().get_openapi_schema(*args, **kwargs)
+        return document_errors(document_optional_auth(self, schema))
 
 
 api = LabinovAPI(

@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "labinov.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "labinov.core.middleware.LanguageMiddleware",
+    "labinov.core.middleware.RejectLongUriMiddleware",
+    "labinov.core.middleware.RequireJsonObjectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,6 +183,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+
+# Throttling of logins and password-reset requests (accounts/throttle.py). The counts are
+# kept in the database, so they hold across every web process and machine.
+#: Failed logins of one account, and from one client address, before a lockout.
+LOGIN_FAILURES_PER_ACCOUNT = int(env("LABINOV_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(env("LABINOV_LOGIN_FAILURES_PER_ADDRESS", "20"))
+#: Minutes over which failures are counted, and for which a lockout holds.
+LOGIN_LOCKOUT_MINUTES = int(env("LABINOV_LOGIN_LOCKOUT_MINUTES", "15"))
+#: Password-reset requests per hour for one e-mail address, and from one client address.
+PASSWORD_RESETS_PER_EMAIL = int(env("LABINOV_PASSWORD_RESETS_PER_EMAIL", "3"))
+PASSWORD_RESETS_PER_ADDRESS = int(env("LABINOV_PASSWORD_RESETS_PER_ADDRESS", "10"))
+#: How many proxies in front of the app append to X-Forwarded-For. 0: the client address
+#: is the connection's (REMOTE_ADDR) and the header, which anyone can send, is ignored.
+TRUSTED_PROXY_COUNT = int(env("LABINOV_TRUSTED_PROXY_COUNT", "0"))
+
+#: Days an API token is valid unless its creator chooses fewer, and the most they may choose.
+API_TOKEN_DAYS = int(env("LABINOV_API_TOKEN_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(env("LABINOV_API_TOKEN_MAX_DAYS", "365"))
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 

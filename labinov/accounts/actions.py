@@ -1,6 +1,9 @@
 """The only writers of people, roles and API tokens. Each runs in one transaction and
 writes one audit event; each checks that the acting user may do it."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +31,7 @@ AUDIT_ACTIONS = {
     "role.revoked": gettext_lazy("Role taken away"),
     "api_token.created": gettext_lazy("API token created"),
     "api_token.revoked": gettext_lazy("API token revoked"),
+    "person.locked_out": gettext_lazy("Logins locked after too many failed attempts"),
 }
 
 
@@ -58,6 +62,32 @@ def _ensure_may_assign(acting_user, *, role: str, region, unit) -> None:
             _("A unit's head may give only the team member role, and only in their own unit.")
         )
     raise NotAllowed(_("Only the region's coordinator may give roles in this region."))
+
+
+def _ensure_may_reach(acting_user, person: User, *, region) -> None:
+    """Only a platform administrator gives a role to an existing account from outside the
+    region. A coordinator or unit head reaches, by e-mail address, only accounts that
+    already hold a role in the region (people they work with): never a platform
+    administrator nor a stranger, whose username the answer would reveal. The refusal is
+    the same for every such account, so it tells nothing about who holds it."""
+    if get_access(acting_user).is_platform_admin:
+        return
+    theirs = get_access(person)
+    if (
+        person.is_active
+        and not person.is_staff
+        and not theirs.is_platform_admin
+        and region.pk in theirs.member_region_ids()
+    ):
+        return
+    raise ActionError(
+        _(
+            "An account with this e-mail address exists, but it holds no role in %(region)s. "
+            "Ask a platform administrator to give it the role."
+        )
+        % {"region": region},
+        field="email",
+    )
 
 
 @transaction.atomic
@@ -182,6 +212,8 @@ def invite_person(
     _ensure_may_assign(acting_user, role=role, region=region, unit=unit)
     user = User.objects.filter(email__iexact=email).first()
     new = user is None
+    if not new:
+        _ensure_may_reach(acting_user, user, region=region)
     if new:
         user = create_person(
             acting_user=acting_user,
@@ -240,14 +272,22 @@ def change_password(*, acting_user, user: User, new_password: str, via: str = "c
         raise NotAllowed(_("Only the person themselves may change their password."))
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    # Whoever knew the old password may have made tokens with it: they end with it.
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     record_event(
-        acting_user=acting_user, action="person.password_changed", obj=user, details={"via": via}
+        acting_user=acting_user,
+        action="person.password_changed",
+        obj=user,
+        details={"via": via, "tokens_revoked": revoked},
     )
 
 
 @transaction.atomic
-def create_api_token(*, acting_user, name: str) -> tuple[ApiToken, str]:
-    """Create a token for the acting user. Returns the token and its secret, shown once."""
+def create_api_token(*, acting_user, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a token for the acting user, valid ``days`` days (``API_TOKEN_DAYS`` unless
+    chosen, at most ``API_TOKEN_MAX_DAYS``). Returns the token and its secret, shown once."""
     if not acting_user.is_authenticated:
         raise NotAllowed(_("Log in to create an API token."))
     name = name.strip()
@@ -255,12 +295,25 @@ def create_api_token(*, acting_user, name: str) -> tuple[ApiToken, str]:
         raise ActionError(
             _("Give the token a name, e.g. the system that will use it."), field="name"
         )
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ActionError(
+            _("A token is valid for 1 to %(max)s days.") % {"max": settings.API_TOKEN_MAX_DAYS},
+            field="days",
+        )
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=acting_user, name=name[:100], key_prefix=raw[:12], key_hash=hash_token(raw)
+        user=acting_user,
+        name=name[:100],
+        key_prefix=raw[:12],
+        key_hash=hash_token(raw),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     record_event(
-        acting_user=acting_user, action="api_token.created", obj=token, details={"name": name}
+        acting_user=acting_user,
+        action="api_token.created",
+        obj=token,
+        details={"name": name, "days": days},
     )
     return token, raw
 

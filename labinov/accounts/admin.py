@@ -33,6 +33,14 @@ class RoleAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
-    fields = ["name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "key_prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    fields = list_display
     search_fields = ["name", "user__username"]

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
@@ -148,12 +148,17 @@ class TokenOut(Schema):
     name: str
     key_prefix: str
     created_at: str
+    expires_at: str
     last_used_at: str | None
     revoked_at: str | None
 
     @staticmethod
     def resolve_created_at(obj):
         return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_expires_at(obj):
+        return obj.expires_at.isoformat()
 
     @staticmethod
     def resolve_last_used_at(obj):
@@ -166,6 +171,13 @@ class TokenOut(Schema):
 
 class TokenIn(Schema):
     name: str
+    days: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Days the token is valid: at most the installation's maximum "
+        "(LABINOV_API_TOKEN_MAX_DAYS, 365 unless set); LABINOV_API_TOKEN_DAYS (90) if omitted.",
+    )
 
 
 class NewTokenOut(TokenOut):
@@ -181,7 +193,9 @@ def list_tokens(request):
 @router.post("/tokens", response={201: NewTokenOut}, summary="Create an API token")
 def create_token(request, payload: TokenIn):
     """The token is in the answer once; only its hash is kept."""
-    token, raw = actions.create_api_token(acting_user=require_login(request), name=payload.name)
+    token, raw = actions.create_api_token(
+        acting_user=require_login(request), name=payload.name, days=payload.days
+    )
     token.token = raw
     return Status(201, token)
 

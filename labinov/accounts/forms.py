@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +11,22 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("What will use it, e.g. “Dashboard Bappeda”."),
     )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Leave empty for the usual period. A token ends earlier when your password changes."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        days.max_value = settings.API_TOKEN_MAX_DAYS
+        days.validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
+        days.widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
+        days.widget.attrs["placeholder"] = settings.API_TOKEN_DAYS
 
 
 class ProfileForm(forms.Form):

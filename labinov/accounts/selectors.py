@@ -29,16 +29,29 @@ def tokens_of(user) -> QuerySet[ApiToken]:
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user of a valid, unrevoked token, or None. Marks the token as used."""
+    """The active user of a valid, unrevoked, unexpired token, or None. Marks the token
+    as used."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=hash_token(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         # A bookkeeping timestamp, not a change of state: no audit event.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def token_has_expired(raw: str) -> bool:
+    """Whether this is an unrevoked token past its expiry (to say so to its caller)."""
+    return ApiToken.objects.filter(
+        key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__lte=timezone.now()
+    ).exists()

@@ -1,34 +1,18 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from labinov.accounts import views
-from labinov.accounts.forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm
-        ),
-        name="login",
-    ),
+    path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.profile, name="profile"),
     path("ubah/", views.profile_edit, name="profile_edit"),
     path("token/", views.token_create, name="token_create"),
     path("token/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
     path("kata-sandi/", views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "kata-sandi/lupa/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("kata-sandi/lupa/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "kata-sandi/lupa/terkirim/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),

@@ -7,10 +7,49 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from labinov.accounts import actions
-from labinov.accounts.forms import ProfileForm, TokenForm
+from labinov.accounts import actions, throttle
+from labinov.accounts.forms import LoginForm, ProfileForm, TokenForm
 from labinov.accounts.selectors import roles_of, tokens_of
 from labinov.core.errors import ActionError
+
+
+def _throttled(view, form, until, *, reset: bool = False):
+    """The page again, with the sentence saying when to try again, as 429 Too Many Requests."""
+    form.errors.clear()
+    form.add_error(None, throttle.wait_message(until, reset=reset))
+    response = view.render_to_response(view.get_context_data(form=form), status=429)
+    response["Retry-After"] = str(throttle.retry_after_seconds(until))
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, answering 429 with a clear message while logins are locked
+    (the backend counts failures and refuses every password during a lockout)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        until = throttle.login_locked_until(self.request, self.request.POST.get("username", ""))
+        if until is not None:
+            return _throttled(self, form, until)
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per e-mail address and per client address. The
+    answer is the same whether an account has the address or not."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        until = throttle.password_reset_refused_until(self.request, form.cleaned_data["email"])
+        if until is not None:
+            return _throttled(self, form, until, reset=True)
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -78,7 +117,9 @@ def token_create(request):
     if form.is_valid():
         try:
             _token, new_token = actions.create_api_token(
-                acting_user=request.user, name=form.cleaned_data["name"]
+                acting_user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
             )
         except ActionError as exc:
             form.add_error(exc.field, exc.message)

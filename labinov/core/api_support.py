@@ -4,6 +4,7 @@ Every error answers ``{"message": str, "code": str, "errors": [{"field", "messag
 ``message`` is a sentence a person can act on, ``code`` a stable word for programs.
 """
 
+import inspect
 import logging
 
 from django.contrib.auth.models import AnonymousUser
@@ -17,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
-from labinov.accounts.selectors import user_for_token
+from labinov.accounts.selectors import token_has_expired, user_for_token
 from labinov.core.errors import ActionError, NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,14 @@ class Caller(HttpBearer):
         header = request.headers.get("Authorization")
         if header:
             scheme, _sep, raw = header.partition(" ")
-            user = user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw else None
+            raw = raw.strip()
+            user = user_for_token(raw) if scheme.lower() == "bearer" and raw else None
+            if user is None and raw and token_has_expired(raw):
+                raise ApiError(
+                    401,
+                    _("The API token has expired. Create a new one on your account page."),
+                    "token_expired",
+                )
             if user is None:
                 raise ApiError(
                     401,
@@ -229,13 +237,39 @@ _ERROR_SCHEMA = {
 _ERROR_DESCRIPTIONS = {
     400: "Refused: the action is not possible as asked, or the request holds a NUL "
     "character (the message says which).",
-    401: "The API token is invalid or revoked, or the operation needs a logged-in caller.",
+    401: "The API token is invalid, revoked or expired (`token_expired`), or the operation "
+    "needs a logged-in caller.",
     403: "The caller may not do this (or a session sent no CSRF token).",
     404: "Not found, or not visible to the caller.",
+    414: "The path and query string are longer than 4000 characters (`uri_too_long`).",
     422: "The request is not valid: `errors` names each field and what is wrong.",
     503: "The database cannot be reached.",
 }
 _WRITES = {"post", "put", "patch", "delete"}
+
+
+def _needs_login(view_func) -> bool:
+    """Whether an endpoint refuses anonymous callers itself (calls ``require_login``)."""
+    return "require_login" in inspect.unwrap(view_func).__code__.co_names
+
+
+def document_optional_auth(api, schema: dict) -> dict:
+    """``Caller`` lets anonymous callers through and each endpoint decides: an endpoint
+    that does not call ``require_login`` answers anonymous callers too, so its security
+    says the token is optional (``[{}, {"Caller": []}]``); one that does keeps requiring it."""
+    login_only = {
+        f"{op.view_func.__module__.replace('.', '_')}_{op.view_func.__name__}"
+        for _prefix, router in api._routers
+        for path_view in router.path_operations.values()
+        for op in path_view.operations
+        if _needs_login(op.view_func)
+    }
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            security = operation.get("security") if isinstance(operation, dict) else None
+            if security and operation.get("operationId") not in login_only and {} not in security:
+                operation["security"] = [{}, *security]
+    return schema
 
 
 def document_errors(schema: dict) -> dict:
@@ -243,14 +277,15 @@ def document_errors(schema: dict) -> dict:
     error statuses it can answer, so that clients (and the schemathesis test) know them:
     401 and 403 where the caller is authenticated, 400 on writes and wherever a parameter
     could carry a NUL character, 404 with path parameters, 422 with any parameters or
-    body, 503 for the health check."""
+    body, 414 on every operation (core.middleware.RejectLongUriMiddleware), 503 for the
+    health check."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in {"get", "head", *_WRITES}:
                 continue
-            statuses = set()
+            statuses = {414}  # any operation, called with a long enough query string
             if operation.get("security"):
                 statuses |= {401, 403}
             if path.endswith("/health"):

@@ -1,6 +1,7 @@
 """What the views of every app share."""
 
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from labinov.core.errors import ActionError
 
@@ -15,3 +16,15 @@ def apply_action(form, fn, /, **kwargs):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     return None
+
+
+def safe_next(request, fallback: str) -> str:
+    """Where to go after an action: the form's ``next`` when it is a page of this site,
+    else ``fallback``. A ``next`` naming another site (``//evil.example``,
+    ``https://evil.example``) would make a link of ours send people there."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

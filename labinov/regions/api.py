@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -8,6 +10,11 @@ from labinov.regions.models import Region, Unit
 from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["regions"])
+
+# The models' choices are both named ``Kind``; the OpenAPI description names a schema
+# after its enum class, so each gets its own name there (else one would stand for both).
+RegionKind = StrEnum("RegionKind", {kind.name: kind.value for kind in Region.Kind})
+UnitKind = StrEnum("UnitKind", {kind.name: kind.value for kind in Unit.Kind})
 
 
 class RegionOut(Schema):
@@ -21,7 +28,7 @@ class RegionOut(Schema):
 class RegionIn(Schema):
     code: str
     name: str
-    kind: Region.Kind
+    kind: RegionKind
     province: str = ""
 
 
@@ -41,14 +48,14 @@ class UnitOut(Schema):
 
 class UnitIn(Schema):
     name: str
-    kind: Unit.Kind
+    kind: UnitKind
     head_name: str = ""
     head_position: str = ""
 
 
 class UnitPatch(Schema):
     name: str | None = None
-    kind: Unit.Kind | None = None
+    kind: UnitKind | None = None
     head_name: str | None = None
     head_position: str | None = None
 
@@ -77,7 +84,7 @@ def create_region(request, payload: RegionIn):
 
 @router.get("/units", response=list[UnitOut], summary="Units of the regions")
 @paginate(Pagination)
-def list_units(request, region: str | None = None, kind: Unit.Kind | None = None):
+def list_units(request, region: str | None = None, kind: UnitKind | None = None):
     qs = units_visible_to(request.auth)
     if region:
         qs = qs.filter(region__code=region)

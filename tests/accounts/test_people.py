@@ -2,7 +2,7 @@ import pytest
 
 from labinov.accounts import actions
 from labinov.accounts.models import Role, RoleAssignment, User
-from labinov.core.errors import NotAllowed
+from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.models import AuditEvent
 from tests.factories import RoleFactory, UnitFactory, UserFactory
 from tests.regions.test_api import bearer
@@ -315,3 +315,82 @@ def test_a_unit_head_takes_their_teams_role_away_through_the_api(client, people)
     assert response.status_code == 204
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
     assert User.objects.filter(pk=people["team_member"].pk).exists()
+
+
+# Issue 9, finding 10: a coordinator gave any existing account (the platform administrator
+# included) a role in their region by e-mail, and the answer showed its username.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("whom", ["platform_admin", "outsider", "roleless"])
+def test_a_coordinator_reaches_no_account_outside_the_region(
+    client, client_for, people, region, outsider, whom
+):
+    target = {
+        "platform_admin": people["platform_admin"],
+        "outsider": outsider,
+        "roleless": UserFactory(username="tanpa-peran"),
+    }[whom]
+    target.email = f"alamat-{whom}@uji.invalid"  # not the username, to see it leak
+    target.save(update_fields=["email"])
+    before = RoleAssignment.objects.count()
+    response = client.post(
+        f"/api/v1/regions/{region.code}/people",
+        {"email": target.email.upper(), "first_name": "X", "role": "coordinator"},
+        content_type="application/json",
+        **bearer(people["coordinator"]),
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["errors"][0]["field"] == "email"
+    assert "administrator platform" in body["message"]
+    assert target.username not in response.content.decode()
+    page = client_for(people["coordinator"]).post(
+        f"/wilayah/{region.code}/orang/",
+        {"email": target.email, "first_name": "X", "role": "coordinator"},
+    )
+    assert page.status_code == 200
+    assert target.username not in page.content.decode()
+    assert RoleAssignment.objects.count() == before
+    assert not AuditEvent.objects.filter(action="role.assigned").exists()
+
+
+@pytest.mark.django_db
+def test_the_refusal_is_the_same_for_an_administrator_and_a_stranger(people, region, outsider):
+    messages = set()
+    for target in (people["platform_admin"], outsider):
+        with pytest.raises(ActionError) as refused:
+            actions.invite_person(
+                acting_user=people["coordinator"],
+                email=target.email,
+                first_name="X",
+                role=Role.LEADER,
+                region=region,
+            )
+        messages.add(str(refused.value.message))
+    assert len(messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_coordinator_still_gives_a_role_to_someone_of_the_region(client, people, region):
+    member = people["team_member"]
+    response = client.post(
+        f"/api/v1/regions/{region.code}/people",
+        {"email": member.email, "first_name": "X", "role": "coach"},
+        content_type="application/json",
+        **bearer(people["coordinator"]),
+    )
+    assert response.status_code == 201 and response.json()["username"] == member.username
+    assert RoleAssignment.objects.filter(user=member, role=Role.COACH, region=region).exists()
+
+
+@pytest.mark.django_db
+def test_a_platform_administrator_gives_a_role_to_any_account(client, people, region, outsider):
+    response = client.post(
+        f"/api/v1/regions/{region.code}/people",
+        {"email": outsider.email, "first_name": "X", "role": "coach"},
+        content_type="application/json",
+        **bearer(people["platform_admin"]),
+    )
+    assert response.status_code == 201
+    assert RoleAssignment.objects.filter(user=outsider, role=Role.COACH, region=region).exists()

@@ -1,7 +1,12 @@
+import re
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from labinov.accounts.models import ApiToken
 from labinov.core.models import AuditEvent
+from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db
@@ -62,3 +67,97 @@ def test_a_nameless_token_is_refused(client_for, people):
 def test_a_bad_bearer_header_is_refused(client):
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer lbv_nonsense")
     assert response.status_code == 401
+
+
+# Issue 9, finding 10: tokens expire, and end with the password they were made under.
+
+
+def _api_token(client, **extra):
+    response = client.post(
+        "/api/v1/tokens", {"name": "Dasbor", **extra}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_a_token_expires_after_its_period_and_then_answers_401(client_for, people, settings):
+    settings.API_TOKEN_DAYS = 90
+    made = _api_token(client_for(people["coach"]))
+    token = ApiToken.objects.get(pk=made["id"])
+    assert timedelta(days=89) < token.expires_at - token.created_at <= timedelta(days=90)
+    assert made["expires_at"] == token.expires_at.isoformat()
+    anonymous = client_for(None)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {made['token']}"}
+    assert anonymous.get("/api/v1/me", **headers).status_code == 200
+
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    refused = anonymous.get("/api/v1/me", **headers)
+    assert refused.status_code == 401
+    body = refused.json()
+    assert set(body) == {"message", "code", "errors"} and body["code"] == "token_expired"
+    assert "kedaluwarsa" in body["message"]
+    # An expired token also reads nothing that a public caller could not.
+    assert anonymous.get("/api/v1/units", **headers).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_token_period_is_chosen_up_to_the_maximum(client_for, people, settings):
+    settings.API_TOKEN_MAX_DAYS = 365
+    client = client_for(people["coach"])
+    made = _api_token(client, days=7)
+    token = ApiToken.objects.get(pk=made["id"])
+    assert token.expires_at - token.created_at <= timedelta(days=7)
+    too_long = client.post(
+        "/api/v1/tokens", {"name": "Abadi", "days": 366}, content_type="application/json"
+    )
+    assert too_long.status_code == 400 and too_long.json()["errors"][0]["field"] == "days"
+    page = client.post("/akun/token/", {"name": "Abadi", "days": 5000}).content.decode()
+    assert 'class="error"' in page
+    assert not ApiToken.objects.filter(name="Abadi").exists()
+    client.post("/akun/token/", {"name": "Seminggu", "days": 7})
+    week = ApiToken.objects.get(name="Seminggu")
+    assert week.expires_at - week.created_at <= timedelta(days=7)
+
+
+@pytest.mark.django_db
+def test_changing_the_password_revokes_every_token(client_for, people):
+    user = people["team_member"]
+    client = client_for(user)
+    raws = [_api_token(client)["token"], _api_token(client)["token"]]
+    response = client.post(
+        "/akun/kata-sandi/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Baru-sekali-2026",
+            "new_password2": "Baru-sekali-2026",
+        },
+    )
+    assert response.status_code == 302
+    for raw in raws:
+        refused = client_for(None).get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert refused.status_code == 401 and refused.json()["code"] == "invalid_token"
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    event = AuditEvent.objects.get(action="person.password_changed")
+    assert event.details["tokens_revoked"] == 2
+
+
+@pytest.mark.django_db
+def test_resetting_a_forgotten_password_revokes_every_token(client, client_for, people, mailoutbox):
+    user = people["assessor"]
+    raw = _api_token(client_for(user))["token"]
+    client.post("/akun/kata-sandi/lupa/", {"email": user.email})
+    link = re.search(r"http://[^/]+(/akun/kata-sandi/atur/\S+)", mailoutbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "Lupa-lagi-2026", "new_password2": "Lupa-lagi-2026"})
+    refused = client_for(None).get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert refused.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_deactivated_persons_token_is_refused(client_for, people):
+    user = people["leader"]
+    raw = _api_token(client_for(user))["token"]
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    refused = client_for(None).get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert refused.status_code == 401

@@ -73,3 +73,58 @@ def test_the_interactive_docs_load_everything_from_labinov_itself(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert re.findall(r'(?:src|href)="(https?:)?//', html) == []
+
+
+# Issue 9, finding 10: schema defects.
+
+
+def test_region_and_unit_kinds_are_two_enums(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    region_kind = schemas["RegionIn"]["properties"]["kind"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schemas[region_kind]["enum"]) == {"provinsi", "kabupaten", "kota"}
+    unit_kind = schemas["UnitIn"]["properties"]["kind"]["$ref"].rsplit("/", 1)[-1]
+    assert region_kind != unit_kind and "opd" in schemas[unit_kind]["enum"]
+
+
+@pytest.mark.django_db
+def test_public_reads_declare_the_token_optional(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/units", "/api/v1/innovations", "/api/v1/library/search"):
+        security = paths[path]["get"]["security"]
+        assert {} in security and {"Caller": []} in security, path
+        # ... and an anonymous caller is indeed answered.
+        assert client.get(path, {"q": "air"}).status_code == 200, path
+    for path, method in (("/api/v1/me", "get"), ("/api/v1/tokens", "get")):
+        assert paths[path][method]["security"] == [{"Caller": []}], path
+        assert client.generic(method.upper(), path).status_code == 401, path
+
+
+@pytest.mark.django_db
+def test_a_too_long_address_answers_a_documented_414(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            assert "414" in operation["responses"]
+    response = client.get("/api/v1/library/search", {"q": "air " * 2000})
+    assert response.status_code == 414
+    body = response.json()
+    assert set(body) == {"message", "code", "errors"} and body["code"] == "uri_too_long"
+    assert client.get("/pustaka/", {"q": "air " * 2000}).status_code == 414
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "null", "5", '"nama"'])
+def test_a_json_body_that_is_not_an_object_is_refused(client, people, unit, body):
+    from tests.regions.test_api import bearer
+
+    response = client.patch(
+        f"/api/v1/units/{unit.pk}",
+        body,
+        content_type="application/json",
+        **bearer(people["coordinator"]),
+    )
+    assert response.status_code == 422
+    answer = response.json()
+    assert set(answer) == {"message", "code", "errors"} and answer["code"] == "invalid"
+    assert answer["errors"] == [{"field": "", "message": "Kirim sebuah objek JSON."}]

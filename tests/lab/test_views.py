@@ -692,3 +692,24 @@ def test_removing_a_member_with_an_account_takes_the_role_away_and_keeps_the_acc
     assert removed.details["role_revoked"] is True
     # Without the role the person no longer sees the unit's work.
     assert client_for(person).get(f"/lab/unit/{enrolment.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["", "problem"])
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/login", "//evil.example/", "/\\evil.example/"]
+)
+def test_a_comment_never_redirects_to_another_site(client_for, people, enrolment, target, next_url):
+    """Issue 9, finding 10: ``next`` after a comment (written or refused) was followed
+    anywhere, so a crafted form sent people from our site to another."""
+    problem = add_problem(enrolment)
+    response = client_for(people["coach"]).post(
+        f"/lab/unit/{enrolment.pk}/komentar/",
+        {
+            "target": f"problem:{problem.pk}" if target else "",
+            "text": "Catatan",
+            "next": next_url,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == enrolment.get_absolute_url()

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts.access import get_access
 from labinov.core.errors import ActionError, NotAllowed
-from labinov.core.view_support import apply_action
+from labinov.core.view_support import apply_action, safe_next
 from labinov.lab import actions, readiness
 from labinov.lab.forms import (
     CommentForm,
@@ -295,7 +295,7 @@ def comment(request, pk):
         target = finder(enrolment, int(target_id)) if finder and target_id.isdigit() else None
     if target is None:
         messages.error(request, _("Write the comment."))
-        return redirect(request.POST.get("next") or enrolment.get_absolute_url())
+        return redirect(safe_next(request, enrolment.get_absolute_url()))
     try:
         actions.add_comment(
             acting_user=request.user,
@@ -307,10 +307,7 @@ def comment(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The comment was added."))
-    back = request.POST.get("next", "")
-    if not back.startswith("/lab/"):
-        back = enrolment.get_absolute_url()
-    return redirect(back)
+    return redirect(safe_next(request, enrolment.get_absolute_url()))
 
 
 @login_required
