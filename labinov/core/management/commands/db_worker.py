@@ -83,6 +83,8 @@ class Worker(upstream.Worker):
                     self._recover()
             except DatabaseError as exc:
                 logger.info("Worker %s: heartbeat skipped (%s).", self.worker_id, exc)
+            except Exception:
+                logger.exception("Worker %s: the look for lost work failed.", self.worker_id)
             finally:
                 connection.close()
 
