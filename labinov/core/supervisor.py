@@ -5,6 +5,7 @@ longer each time one exits soon after its start), and on SIGTERM or SIGINT stops
 The web server is not restarted: gunicorn restarts its own workers, and a server that
 exits (e.g. its port is taken) ends `labinov serve` with its exit code."""
 
+import contextlib
 import logging
 import signal
 import subprocess
@@ -18,8 +19,9 @@ logger = logging.getLogger("labinov.serve")
 STEADY_AFTER = 60.0
 #: The longest wait before restarting a worker that keeps exiting.
 MAX_DELAY = 60.0
-#: How long workers and server get to stop (a worker finishes its task) before being killed.
-STOP_TIMEOUT = 25.0
+#: How long a worker gets to finish its task when asked to stop, and then to stop after its
+#: task is cut short.
+TASK_GRACE = 8.0
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
@@ -107,15 +109,31 @@ class Supervisor:
         return code
 
     def stop(self) -> None:
-        running = [c.process for c in [self.web, *self.workers] if c.process is not None]
-        for process in running:
+        """SIGTERM to every child: the web server stops gracefully, a worker finishes its
+        task. A worker still busy after ``TASK_GRACE`` gets a second SIGTERM, which ends
+        its task as failed (the user reads that the worker stopped); what still runs after
+        another ``TASK_GRACE`` is killed."""
+        children = [c.process for c in [self.web, *self.workers] if c.process is not None]
+        workers = [c.process for c in self.workers if c.process is not None]
+        self._signal(children, signal.SIGTERM)
+        self._wait(children, TASK_GRACE)
+        self._signal(workers, signal.SIGTERM)
+        self._wait(children, TASK_GRACE)
+        for process in children:
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for process in running:
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                logger.warning("pid %s did not stop in %.0f s: killed.", process.pid, STOP_TIMEOUT)
+                logger.warning("pid %s did not stop: killed.", process.pid)
                 process.kill()
                 process.wait()
+
+    @staticmethod
+    def _signal(processes, signum) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signum)
+
+    @staticmethod
+    def _wait(processes, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))

@@ -93,11 +93,19 @@ def test_serve_starts_a_new_worker_when_its_worker_is_killed(processes, tmp_path
     )
     assert "2 ditambahkan" in status
 
-    os.kill(server.pid, signal.SIGTERM)  # stops the server and its worker with it
-    assert server.wait(timeout=60) == 0
+    # Stopping the server while its worker imports: the worker stops with it, and the
+    # import ends failed at once (no worker runs after, to notice it later).
+    cut = person.upload(write_csv(tmp_path / "besar-2.csv", LARGE_ROWS, prefix="henti"))
+    wait_for(lambda: _running(person, cut), "the second large import to run", log=server.log)
+    os.kill(server.pid, signal.SIGTERM)
+    assert server.wait(timeout=120) == 0
     assert not worker_children(server.pid)
     with pytest.raises(ProcessLookupError):
         os.kill(second, 0)
+    _again, url = processes.serve(task_workers=0)
+    person = Person(url)
+    status = person.status(cut.replace(cut.split("/pustaka/")[0], url))
+    assert "Gagal" in status and STOPPED in status
 
 
 def test_a_worker_waits_out_a_database_locked_longer_than_its_timeout(
