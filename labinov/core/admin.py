@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from labinov.core.admin_support import ReadOnlyAdmin
-from labinov.core.models import AuditEvent
+from labinov.core.models import AuditEvent, TaskWorker
 
 
 @admin.register(AuditEvent)
@@ -12,3 +12,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "region"]
     search_fields = ["actor_repr", "action", "object_repr"]
     date_hierarchy = "created_at"
+
+
+@admin.register(TaskWorker)
+class TaskWorkerAdmin(ReadOnlyAdmin):
+    """Background workers as they last reported: which ones run, and since when."""
+
+    list_display = ["worker_id", "hostname", "pid", "started_at", "last_seen_at", "stopped_at"]

@@ -77,3 +77,27 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly
+
+
+class TaskWorker(models.Model):
+    """A background worker process (`labinov db_worker`), as it reported itself: where it
+    runs and when it was last seen. Work claimed by a worker that is gone is marked failed
+    (see labinov/core/workers.py)."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    #: The process's start time (Linux clock ticks since boot), so that a new process
+    #: that reuses the pid is not taken for this one.
+    process_started = models.BigIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self):
+        return f"{self.hostname}:{self.pid}"

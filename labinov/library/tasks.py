@@ -4,7 +4,13 @@ sentence embeddings of new or changed entries (when the optional model is instal
 Progress is visible while the file is read and checked (outside any transaction, so the
 polling page sees it at once); the file is then read again and its rows written in one
 transaction, so that a failure leaves nothing half-imported and no file sits in memory
-whole."""
+whole.
+
+Whatever else goes wrong (a file that is not what its name says, a bug, a worker that is
+stopped or killed) ends the run as failed with a reason the user can act on: here for an
+exception, in library/signals.py for a worker that stopped."""
+
+import logging
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +22,8 @@ from labinov.library.exchange import ExchangeError, estimate_rows, iter_rows, re
 from labinov.library.models import ImportRun
 from labinov.library.search import embeddings
 
+logger = logging.getLogger(__name__)
+
 
 def _set(run_id: int, **fields) -> None:
     ImportRun.objects.filter(pk=run_id).update(**fields)
@@ -26,10 +34,38 @@ def _finish(run_id: int, status: str, message: str, **fields) -> str:
     return status
 
 
+def fail_unfinished_run(run_id: int, message: str) -> bool:
+    """End a run that is still waiting or running as failed; False if it had ended."""
+    return bool(
+        ImportRun.objects.filter(
+            pk=run_id, status__in=[ImportRun.Status.WAITING, ImportRun.Status.RUNNING]
+        ).update(status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now())
+    )
+
+
+def unexpected_error_message(error_name: str) -> str:
+    return _(
+        "The import stopped on an unexpected error (%(error)s). Check that the file is a "
+        "valid CSV, XLSX or JSON Lines file and start the import again; if it happens "
+        "again, tell the administrator."
+    ) % {"error": error_name}
+
+
 @task()
 def import_library_file(run_id: int) -> str:
     """Read, validate and import the file of an ImportRun. A file with bad rows imports
     nothing unless the run says to skip them; every bad row is kept on the run."""
+    try:
+        return _import(run_id)
+    except Exception as exc:
+        # The traceback goes to the log and to the task result (re-raised); the person
+        # who started the import reads what happened and what to do.
+        logger.exception("Import run %s failed", run_id)
+        fail_unfinished_run(run_id, unexpected_error_message(type(exc).__name__))
+        raise
+
+
+def _import(run_id: int) -> str:
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
     try:
         with run.file.open("rb") as stream:

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_tasks_db import DatabaseBackend
 
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.workers import any_worker_alive
 from labinov.innovations.selectors import innovations_visible_to
 from labinov.library.actions import may_import, replicate_entry
 from labinov.library.forms import ImportForm, ReplicationForm, SearchForm, SimilarForm
@@ -194,4 +196,10 @@ def import_file(request):
 def import_run(request, pk):
     run = get_object_or_404(import_runs_visible_to(request.user), pk=pk)
     template = "library/_import_status.html" if request.htmx else "library/import_run.html"
-    return render(request, template, {"run": run})
+    no_worker = not run.is_finished and _runs_in_workers() and not any_worker_alive()
+    return render(request, template, {"run": run, "no_worker": no_worker})
+
+
+def _runs_in_workers() -> bool:
+    """Are imports run by `labinov db_worker` processes (not in the request, as in tests)?"""
+    return isinstance(import_library_file.get_backend(), DatabaseBackend)

@@ -1,10 +1,10 @@
-import atexit
-import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from labinov.core.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -24,14 +24,24 @@ class Command(BaseCommand):
             type=int,
             default=1,
             help="background task workers to start beside the server, for imports from the "
-            "browser (default 1; 0 when workers run elsewhere, e.g. `labinov db_worker`)",
+            "browser; one that exits is started again (default 1; 0 when workers run "
+            "elsewhere, e.g. `labinov db_worker`)",
         )
         parser.add_argument(
             "--dev", action="store_true", help="Django's auto-reloading development server"
         )
 
     def handle(self, *args, host, port, workers, task_workers, dev, **options):
-        self._start_task_workers(task_workers)
+        if task_workers > 0:
+            # This process becomes the supervisor of the web server (this same command
+            # without task workers) and of the workers, restarting a worker that exits.
+            web = [sys.executable, "-m", "labinov", "serve", "--task-workers", "0"]
+            web += ["--host", host, "--port", str(port), "--workers", str(workers)]
+            worker = [sys.executable, "-m", "labinov", "db_worker", "--no-reload"]
+            code = Supervisor(
+                web=web + (["--dev"] if dev else []), worker=worker, workers=task_workers
+            ).run()
+            sys.exit(code)
         if dev:
             call_command("runserver", f"{host}:{port}")
             return
@@ -54,22 +64,3 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Labinov: http://{host}:{port}/ ({workers} workers)")
         Server().run()
-
-    def _start_task_workers(self, count: int) -> None:
-        """Background work (large imports) needs a worker; on one machine the server starts
-        it, in its own process group so that stopping the server stops it too."""
-        processes = [
-            subprocess.Popen([sys.executable, "-m", "labinov", "db_worker", "--no-reload"])
-            for _ in range(max(count, 0))
-        ]
-
-        def stop():
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-
-        atexit.register(stop)
