@@ -18,7 +18,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
 from labinov.accounts.selectors import user_for_token
-from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.errors import ActionError, Conflict, NotAllowed
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -175,6 +175,11 @@ def install_error_handlers(api) -> None:
         errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
         return error_response(400, exc.message, "refused", errors)
 
+    @api.exception_handler(Conflict)
+    def _conflict(request, exc):
+        errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
+        return error_response(409, exc.message, "conflict", errors)
+
     @api.exception_handler(NotAllowed)
     def _not_allowed(request, exc):
         return error_response(403, exc.message, "forbidden")
@@ -232,10 +237,18 @@ _ERROR_DESCRIPTIONS = {
     401: "The API token is invalid or revoked, or the operation needs a logged-in caller.",
     403: "The caller may not do this (or a session sent no CSRF token).",
     404: "Not found, or not visible to the caller.",
+    409: "Conflict: the request was based on a state that has changed meanwhile (another "
+    "decision came first); nothing is changed. Read the current state and decide again.",
     422: "The request is not valid: `errors` names each field and what is wrong.",
     503: "The database cannot be reached.",
 }
 _WRITES = {"post", "put", "patch", "delete"}
+
+
+def conflict_response() -> dict:
+    """``openapi_extra`` for an operation that may answer 409 (see ``Conflict``)."""
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {"responses": {"409": {"description": _ERROR_DESCRIPTIONS[409], "content": ref}}}
 
 
 def document_errors(schema: dict) -> dict:

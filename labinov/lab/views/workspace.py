@@ -27,7 +27,7 @@ from labinov.lab.selectors import (
     workspaces_visible_to,
 )
 from labinov.lab.stages import STAGES, gate_requirements, get_stage, has_gate
-from labinov.lab.views._common import report_gate_decision
+from labinov.lab.views._common import decide_from_form
 
 
 def readable_enrolment(request, pk):
@@ -98,7 +98,7 @@ def _workspace_context(request, enrolment, invite_form=None, **forms):
         ),
         "member_form": TeamMemberForm(),
         "decree_form": DecreeForm(),
-        "gate_form": GateForm(),
+        "gate_form": GateForm(initial={"stage": enrolment.stage}),
         "comment_form": CommentForm(),
     }
     context.update(forms)
@@ -237,21 +237,20 @@ def decide(request, pk):
     enrolment = readable_enrolment(request, pk)
     form = GateForm(request.POST)
     if form.is_valid():
-        record = apply_action(
+        response = decide_from_form(
+            request,
             form,
             actions.decide_gate,
+            subject=enrolment,
+            passed_message=lambda record: (
+                _("The gate is passed: the unit is now in %(stage)s.")
+                % {"stage": get_stage(record.to_stage).label}
+            ),
             acting_user=request.user,
             enrolment=enrolment,
-            **form.cleaned_data,
         )
-        if record is not None:
-            report_gate_decision(
-                request,
-                record,
-                passed_message=_("The gate is passed: the unit is now in %(stage)s.")
-                % {"stage": get_stage(record.to_stage).label},
-            )
-            return redirect(enrolment)
+        if response is not None:
+            return response
     return render(
         request,
         "lab/workspace.html",
