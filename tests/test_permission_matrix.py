@@ -32,6 +32,8 @@ from labinov.accounts.actions import create_api_token
 from labinov.accounts.models import Role
 from labinov.core.system import SystemActor
 from labinov.innovations import actions as innovation_actions
+from labinov.innovations.models import Innovation
+from labinov.innovations.scorecard import scorecard
 from labinov.lab import actions as lab_actions
 from labinov.lab import readiness
 from labinov.lab.models import Enrolment, LabProgramme, UsgScore
@@ -93,6 +95,11 @@ def _png():
 
 def _readiness_answers():
     return {q["key"]: "3" for q in readiness.questionnaire()["questions"]}
+
+
+def _score_data(s):
+    card = scorecard()
+    return {f"i{s.shown.pk}-{c['key']}": str(card["scale"]["max"]) for c in card["criteria"]}
 
 
 PROBLEM = {
@@ -184,13 +191,23 @@ ENDPOINTS = {
     "lab.programme_create": Endpoint(
         lambda s: f"/lab/baru/?wilayah={s.region.code}",
         MANAGERS,
-        lambda s: {"title": "Program Baru", "year": "2023", "status": "draft"},
+        lambda s: {
+            "title": "Program Baru",
+            "year": "2023",
+            "status": "draft",
+            "pact_text": "Pakta",
+        },
         level="region",
     ),
     "lab.programme_edit": Endpoint(
         lambda s: f"/lab/{s.programme.pk}/ubah/",
         MANAGERS,
-        lambda s: {"title": "Program Ubah", "year": "2022", "status": "draft"},
+        lambda s: {
+            "title": "Program Ubah",
+            "year": "2022",
+            "status": "draft",
+            "pact_text": "Pakta",
+        },
         level="region",
     ),
     "lab.enrol": Endpoint(
@@ -220,9 +237,9 @@ ENDPOINTS = {
         WORKS_ON_INNOVATION,
         lambda s: {
             "name": "Nama baru",
-            "initiator": "opd",
+            "initiator": "perangkat_daerah",
             "kind": "digital",
-            "form": "public_service",
+            "form": "pelayanan_publik",
         },
     ),
     "innovations.display": Endpoint(
@@ -269,7 +286,19 @@ ENDPOINTS = {
     "innovations.expo_create": Endpoint(
         lambda s: f"/inovasi/expo/baru/?program={s.programme.pk}",
         MANAGERS,
-        lambda s: {"title": "Expo Uji"},
+        lambda s: {"title": "Expo Uji", "jurors": [str(s.spare_role.user_id)]},
+        level="region",
+    ),
+    "innovations.expo_score": Endpoint(
+        lambda s: f"/inovasi/expo/{s.expo.pk}/nilai/{s.shown.pk}/",
+        {"assessor"},  # its jury: the region's assessor in this world; nobody else
+        _score_data,
+        level="region",
+    ),
+    "innovations.expo_best": Endpoint(
+        lambda s: f"/inovasi/expo/{s.expo.pk}/terbaik/",
+        MANAGERS,
+        lambda s: {"innovation": str(s.shown.pk)},
         level="region",
     ),
     # --- the knowledge base ------------------------------------------------------------
@@ -288,7 +317,11 @@ ENDPOINTS = {
     "library.import": Endpoint(
         lambda s: "/pustaka/impor/",
         MANAGERS,
-        lambda s: {"file": SimpleUploadedFile("kosong.csv", b"", content_type="text/csv")},
+        lambda s: {
+            "file": SimpleUploadedFile(
+                "satu.csv", b"source_id,name,region\nmatriks-2,Layanan Dua,Kota Lain\n"
+            )
+        },
         level="platform",
     ),
     # --- regions, units and people -----------------------------------------------------
@@ -423,7 +456,7 @@ class Subject:
         self.__dict__.update(kw)
 
 
-def _unit_world(region, unit, programme, scorer, entry):
+def _unit_world(region, unit, programme, scorer, entry, jurors):
     enrolment = lab_actions.enrol_units(acting_user=SYSTEM, programme=programme, units=[unit])[0]
     member = lab_actions.add_team_member(
         acting_user=SYSTEM, enrolment=enrolment, name=f"Ani {unit.pk}", team_role="anggota"
@@ -466,6 +499,11 @@ def _unit_world(region, unit, programme, scorer, entry):
     risk = innovation_actions.add_risk(
         acting_user=SYSTEM, innovation=innovation, description="Listrik padam"
     )
+    shown = innovation_actions.create_innovation(acting_user=SYSTEM, idea=idea, name="Di expo")
+    Innovation.objects.filter(pk=shown.pk).update(stage="display")
+    expo = innovation_actions.create_expo(
+        acting_user=SYSTEM, programme=programme, title="Expo Uji", jurors=jurors
+    )
     UnitFactory(region=region, name=f"Kecamatan Baru {unit.pk}")  # to enrol
     spare = UserFactory(username=f"cadangan-{unit.pk}")
     spare_role = RoleFactory(user=spare, role=Role.ASSESSOR, region=region)
@@ -482,6 +520,8 @@ def _unit_world(region, unit, programme, scorer, entry):
         innovation=innovation,
         milestone=milestone,
         risk=risk,
+        shown=shown,
+        expo=expo,
         spare_role=spare_role,
         token=token,
         entry=entry,
@@ -526,9 +566,10 @@ def world(django_db_setup, django_db_blocker):
         programme, far_programme = _programme(region), _programme(other_region)
         scorer = UserFactory(username="penilai-usg")
         subjects = {
-            "own_unit": _unit_world(region, unit, programme, scorer, entry),
-            "other_unit": _unit_world(region, sibling, programme, scorer, entry),
-            "other_region": _unit_world(other_region, far, far_programme, scorer, entry),
+            # The region's assessor sits on the jury of its own region's expos.
+            "own_unit": _unit_world(region, unit, programme, scorer, entry, [people["assessor"]]),
+            "other_unit": _unit_world(region, sibling, programme, scorer, entry, []),
+            "other_region": _unit_world(other_region, far, far_programme, scorer, entry, []),
         }
         clients = {"anonymous": Client()}
         api_clients = {"anonymous": Client()}
