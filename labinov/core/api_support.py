@@ -19,7 +19,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
 from labinov.accounts.selectors import token_has_expired, user_for_token
-from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.errors import ActionError, Conflict, NotAllowed
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -183,6 +183,11 @@ def install_error_handlers(api) -> None:
         errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
         return error_response(400, exc.message, "refused", errors)
 
+    @api.exception_handler(Conflict)
+    def _conflict(request, exc):
+        errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
+        return error_response(409, exc.message, "conflict", errors)
+
     @api.exception_handler(NotAllowed)
     def _not_allowed(request, exc):
         return error_response(403, exc.message, "forbidden")
@@ -241,6 +246,8 @@ _ERROR_DESCRIPTIONS = {
     "needs a logged-in caller.",
     403: "The caller may not do this (or a session sent no CSRF token).",
     404: "Not found, or not visible to the caller.",
+    409: "Conflict: the request was based on a state that has changed meanwhile (another "
+    "decision came first); nothing is changed. Read the current state and decide again.",
     414: "The path and query string are longer than 4000 characters (`uri_too_long`).",
     422: "The request is not valid: `errors` names each field and what is wrong.",
     503: "The database cannot be reached.",
@@ -270,6 +277,12 @@ def document_optional_auth(api, schema: dict) -> dict:
             if security and operation.get("operationId") not in login_only and {} not in security:
                 operation["security"] = [{}, *security]
     return schema
+
+
+def conflict_response() -> dict:
+    """``openapi_extra`` for an operation that may answer 409 (see ``Conflict``)."""
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {"responses": {"409": {"description": _ERROR_DESCRIPTIONS[409], "content": ref}}}
 
 
 def document_errors(schema: dict) -> dict:

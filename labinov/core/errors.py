@@ -21,6 +21,11 @@ class ActionError(Exception):
         super().__init__(message)
 
 
+class Conflict(ActionError):
+    """The action was asked on a state that has changed since the person saw it (another
+    decision came first). Nothing is changed; pages show the message, the API answers 409."""
+
+
 class AuditTrailIsAppendOnly(Exception):
     def __init__(self):
         super().__init__("Audit events are never changed or deleted.")

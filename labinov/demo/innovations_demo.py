@@ -292,7 +292,11 @@ def _design(innovation, spec, worker):
 def _pass_gate(innovation, coach, reason):
     innovation.refresh_from_db()
     record = actions.decide_innovation_gate(
-        acting_user=coach, innovation=innovation, decision="approved", reason=f"{DEMO} {reason}"
+        acting_user=coach,
+        innovation=innovation,
+        stage=innovation.stage,
+        decision="approved",
+        reason=f"{DEMO} {reason}",
     )
     if record.decision != "approved":
         raise RuntimeError(f"demo gate refused: {record.missing}")

@@ -146,7 +146,11 @@ def _drum_up(enrolment, *, head, members, decree, readiness_value):
 def _pass(enrolment, coach, reason):
     enrolment.refresh_from_db()
     return actions.decide_gate(
-        acting_user=coach, enrolment=enrolment, decision="approved", reason=f"{DEMO} {reason}"
+        acting_user=coach,
+        enrolment=enrolment,
+        stage=enrolment.stage,
+        decision="approved",
+        reason=f"{DEMO} {reason}",
     )
 
 

@@ -2,13 +2,14 @@
 
 import datetime
 from enum import StrEnum
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from labinov.core.api_support import ApiError, Pagination, require_login
+from labinov.core.api_support import ApiError, Pagination, conflict_response, require_login
 from labinov.core.errors import NotAllowed
 from labinov.lab import actions
 from labinov.lab.models import GateDecision
@@ -21,7 +22,7 @@ from labinov.lab.selectors import (
     usg_ranking,
     with_enrolment_stages,
 )
-from labinov.lab.stages import STAGES
+from labinov.lab.stages import STAGE_KEYS, STAGES
 
 router = Router(tags=["lab"])
 
@@ -126,6 +127,10 @@ GateAnswer = StrEnum("GateAnswer", {d.value: d.value for d in GateDecision.GATE_
 
 
 class GateDecisionIn(Schema):
+    stage: Literal[STAGE_KEYS] = Field(
+        description="The stage whose gate is decided: the current stage as the caller saw "
+        "it. A decision of a stage decided meanwhile answers 409 and changes nothing."
+    )
     decision: GateAnswer
     reason: str
 
@@ -200,14 +205,21 @@ def list_gate_decisions(request, enrolment_id: int):
     "/enrolments/{enrolment_id}/gate-decisions",
     response={201: GateDecisionOut},
     summary="Decide the gate of the unit's current stage",
+    openapi_extra=conflict_response(),
 )
 def decide_gate(request, enrolment_id: int, payload: GateDecisionIn):
     """An approval with requirements missing is recorded as a refusal and answers 400 with
-    the missing items in ``errors``."""
+    the missing items in ``errors``. ``stage`` names the stage decided: when it is no
+    longer the current one (another decision came first) the answer is 409 and nothing
+    is recorded."""
     user = require_login(request)
     enrolment = _workspace(request, enrolment_id)
     record = actions.decide_gate(
-        acting_user=user, enrolment=enrolment, decision=payload.decision, reason=payload.reason
+        acting_user=user,
+        enrolment=enrolment,
+        stage=payload.stage,
+        decision=payload.decision,
+        reason=payload.reason,
     )
     if payload.decision == GateDecision.Decision.APPROVED and record.missing:
         raise ApiError(

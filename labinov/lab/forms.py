@@ -14,6 +14,7 @@ from labinov.lab.models import (
     Problem,
     TeamMember,
 )
+from labinov.lab.stages import STAGE_CHOICES
 from labinov.regions.models import Unit
 
 
@@ -190,6 +191,9 @@ class IdeaForm(forms.ModelForm):
 
 
 class GateForm(forms.Form):
+    #: The stage the person saw when deciding: a decision of a stage decided meanwhile (a
+    #: form sent twice, another coach first) is refused instead of deciding the next gate.
+    stage = forms.ChoiceField(choices=STAGE_CHOICES, widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[c for c in GateDecision.Decision.choices if c[0] in GateDecision.GATE_ANSWERS],

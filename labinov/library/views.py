@@ -157,7 +157,12 @@ def replicate(request, pk):
                 % {"entry": entry.name},
             )
             return redirect(replication.innovation)
-    return render(request, "library/replicate.html", {"entry": entry, "form": form})
+    return render(
+        request,
+        "library/replicate.html",
+        {"entry": entry, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def similar(request):

@@ -46,7 +46,11 @@ def new_idea():
         replicable=True,
     )
     lab_actions.decide_gate(
-        acting_user=coach, enrolment=enrolment, decision="approved", reason="Gagasan diuji."
+        acting_user=coach,
+        enrolment=enrolment,
+        stage="diagnose",
+        decision="approved",
+        reason="Gagasan diuji.",
     )
     return idea
 

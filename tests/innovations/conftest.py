@@ -152,7 +152,11 @@ def take_through(innovation, *stages, decider=SYSTEM):
     for stage in stages:
         FILLERS[stage](innovation)
         record = actions.decide_innovation_gate(
-            acting_user=decider, innovation=innovation, decision="approved", reason="Lengkap."
+            acting_user=decider,
+            innovation=innovation,
+            stage=innovation.stage,
+            decision="approved",
+            reason="Lengkap.",
         )
         assert record.decision == "approved", record.missing
         innovation.refresh_from_db()

@@ -46,7 +46,11 @@ def test_another_region_may_not_create_or_change(outsider, idea, innovation):
         actions.update_innovation(acting_user=outsider, innovation=innovation, name="Diganti")
     with pytest.raises(NotAllowed):
         actions.decide_innovation_gate(
-            acting_user=outsider, innovation=innovation, decision="approved", reason="x"
+            acting_user=outsider,
+            innovation=innovation,
+            stage=innovation.stage,
+            decision="approved",
+            reason="x",
         )
     innovation.refresh_from_db()
     assert innovation.name == "Akta Lahir dari Puskesmas"
@@ -103,7 +107,11 @@ def test_who_may_decide_the_design_gate(people, innovation, role, allowed):
     fill_design(innovation)
     done = _attempt(
         lambda: actions.decide_innovation_gate(
-            acting_user=people[role], innovation=innovation, decision="approved", reason="Baik."
+            acting_user=people[role],
+            innovation=innovation,
+            stage=innovation.stage,
+            decision="approved",
+            reason="Baik.",
         )
     )
     assert done == allowed
@@ -121,7 +129,11 @@ def test_who_may_decide_the_display_gate(people, innovation, role, allowed):
     fill_display(innovation)
     done = _attempt(
         lambda: actions.decide_innovation_gate(
-            acting_user=people[role], innovation=innovation, decision="approved", reason="Baik."
+            acting_user=people[role],
+            innovation=innovation,
+            stage=innovation.stage,
+            decision="approved",
+            reason="Baik.",
         )
     )
     assert done == allowed
@@ -132,7 +144,11 @@ def test_who_may_decide_the_display_gate(people, innovation, role, allowed):
 @pytest.mark.django_db
 def test_the_design_gate_refuses_listing_what_is_missing(people, innovation):
     record = actions.decide_innovation_gate(
-        acting_user=people["coach"], innovation=innovation, decision="approved", reason="Coba."
+        acting_user=people["coach"],
+        innovation=innovation,
+        stage=innovation.stage,
+        decision="approved",
+        reason="Coba.",
     )
     assert record.decision == "refused"
     assert [m["key"] for m in record.missing] == ["design_described", "action_plan"]
@@ -149,7 +165,11 @@ def test_a_gate_decision_needs_a_reason(people, innovation):
     fill_design(innovation)
     with pytest.raises(ActionError) as exc:
         actions.decide_innovation_gate(
-            acting_user=people["coach"], innovation=innovation, decision="approved", reason=" "
+            acting_user=people["coach"],
+            innovation=innovation,
+            stage=innovation.stage,
+            decision="approved",
+            reason=" ",
         )
     assert exc.value.field == "reason"
     assert not GateDecision.objects.exists()

@@ -19,7 +19,11 @@ def test_a_photo_is_public_after_display_and_not_before(client_for, innovation):
     url = f"/inovasi/{innovation.pk}/foto/{photo.pk}/"
     assert client_for(None).get(url).status_code == 404
     record = actions.decide_innovation_gate(
-        acting_user=SYSTEM, innovation=innovation, decision="approved", reason="Lengkap."
+        acting_user=SYSTEM,
+        innovation=innovation,
+        stage=innovation.stage,
+        decision="approved",
+        reason="Lengkap.",
     )
     assert record.decision == "approved"
     response = client_for(None).get(url)

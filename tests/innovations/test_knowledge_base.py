@@ -61,7 +61,11 @@ def test_display_publishes_the_innovation_into_the_knowledge_base(client, people
 def test_a_refused_display_gate_adds_nothing(people, innovation):
     take_through(innovation, "design", "deliver", decider=people["coach"])
     record = actions.decide_innovation_gate(
-        acting_user=people["coach"], innovation=innovation, decision="approved", reason="Belum."
+        acting_user=people["coach"],
+        innovation=innovation,
+        stage=innovation.stage,
+        decision="approved",
+        reason="Belum.",
     )
     assert record.decision == "refused"  # the display requirements are not met
     assert not LibraryEntry.objects.exists()

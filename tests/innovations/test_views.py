@@ -49,7 +49,7 @@ def test_a_coach_sees_the_missing_items_when_the_gate_is_refused(client_for, peo
     client = client_for(people["coach"])
     response = client.post(
         f"/inovasi/{innovation.pk}/gerbang/",
-        {"decision": "approved", "reason": "Cek."},
+        {"stage": "design", "decision": "approved", "reason": "Cek."},
         follow=True,
     )
     page = response.content.decode()
@@ -63,7 +63,8 @@ def test_a_coach_sees_the_missing_items_when_the_gate_is_refused(client_for, peo
 def test_the_team_may_not_decide_a_gate(client_for, people, innovation):
     fill_design(innovation)
     response = client_for(people["unit_head"]).post(
-        f"/inovasi/{innovation.pk}/gerbang/", {"decision": "approved", "reason": "Sendiri."}
+        f"/inovasi/{innovation.pk}/gerbang/",
+        {"stage": "design", "decision": "approved", "reason": "Sendiri."},
     )
     assert response.status_code == 403
     innovation.refresh_from_db()

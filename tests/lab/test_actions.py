@@ -494,7 +494,11 @@ def test_who_may_decide_the_drum_up_gate(people, enrolment, role, allowed):
     complete_drum_up(enrolment)
     done = _attempt(
         lambda: actions.decide_gate(
-            acting_user=people[role], enrolment=enrolment, decision="approved", reason="Lengkap"
+            acting_user=people[role],
+            enrolment=enrolment,
+            stage=enrolment.stage,
+            decision="approved",
+            reason="Lengkap",
         )
     )
     assert done == allowed
@@ -510,7 +514,11 @@ def test_only_a_coach_decides_the_diagnose_gate(people, enrolment, role, allowed
     enrolment.refresh_from_db()
     done = _attempt(
         lambda: actions.decide_gate(
-            acting_user=people[role], enrolment=enrolment, decision="refused", reason="Belum"
+            acting_user=people[role],
+            enrolment=enrolment,
+            stage=enrolment.stage,
+            decision="refused",
+            reason="Belum",
         )
     )
     assert done == allowed
@@ -522,7 +530,11 @@ def test_a_gate_with_missing_items_is_refused_listing_them_and_audited(people, e
         acting_user=people["unit_head"], enrolment=enrolment, signer_name="A", signer_position="K"
     )
     record = actions.decide_gate(
-        acting_user=people["coach"], enrolment=enrolment, decision="approved", reason="Cek"
+        acting_user=people["coach"],
+        enrolment=enrolment,
+        stage=enrolment.stage,
+        decision="approved",
+        reason="Cek",
     )
     assert record.decision == "refused"
     assert [m["key"] for m in record.missing] == ["team_formed", "team_decree", "readiness_done"]
@@ -539,7 +551,11 @@ def test_the_diagnose_gate_lists_its_missing_items(people, enrolment):
     enrolment.refresh_from_db()
     problem = add_problem(enrolment)
     record = actions.decide_gate(
-        acting_user=people["coach"], enrolment=enrolment, decision="approved", reason="Cek"
+        acting_user=people["coach"],
+        enrolment=enrolment,
+        stage=enrolment.stage,
+        decision="approved",
+        reason="Cek",
     )
     assert [m["key"] for m in record.missing] == [
         "causes_analysed",
@@ -566,14 +582,22 @@ def test_the_diagnose_gate_lists_its_missing_items(people, enrolment):
         replicable=True,
     )
     record = actions.decide_gate(
-        acting_user=people["coach"], enrolment=enrolment, decision="approved", reason="Siap"
+        acting_user=people["coach"],
+        enrolment=enrolment,
+        stage=enrolment.stage,
+        decision="approved",
+        reason="Siap",
     )
     assert record.decision == "approved"
     enrolment.refresh_from_db()
     assert enrolment.stage == "design"
     with pytest.raises(ActionError):
         actions.decide_gate(
-            acting_user=people["coach"], enrolment=enrolment, decision="approved", reason="x"
+            acting_user=people["coach"],
+            enrolment=enrolment,
+            stage=enrolment.stage,
+            decision="approved",
+            reason="x",
         )
 
 
@@ -582,7 +606,11 @@ def test_a_decision_without_a_reason_is_refused_and_nothing_is_recorded(people, 
     complete_drum_up(enrolment)
     with pytest.raises(ActionError) as exc:
         actions.decide_gate(
-            acting_user=people["coach"], enrolment=enrolment, decision="approved", reason="  "
+            acting_user=people["coach"],
+            enrolment=enrolment,
+            stage=enrolment.stage,
+            decision="approved",
+            reason="  ",
         )
     assert exc.value.field == "reason"
     assert not GateDecision.objects.exists()
@@ -596,7 +624,13 @@ def test_a_coach_of_another_region_may_not_decide(enrolment, other_region):
     coach = _person("coach", region=other_region, username="coach-lain")
     complete_drum_up(enrolment)
     with pytest.raises(NotAllowed):
-        actions.decide_gate(acting_user=coach, enrolment=enrolment, decision="approved", reason="x")
+        actions.decide_gate(
+            acting_user=coach,
+            enrolment=enrolment,
+            stage=enrolment.stage,
+            decision="approved",
+            reason="x",
+        )
 
 
 @pytest.mark.django_db

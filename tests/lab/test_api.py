@@ -97,7 +97,9 @@ def test_a_coach_decides_a_gate_through_the_api(client_for, people, enrolment):
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     url = f"/api/v1/enrolments/{enrolment.pk}/gate-decisions"
     refused = client.post(
-        url, {"decision": "approved", "reason": "Cek"}, content_type="application/json"
+        url,
+        {"stage": "drum_up", "decision": "approved", "reason": "Cek"},
+        content_type="application/json",
     )
     assert refused.status_code == 400
     body = refused.json()
@@ -110,7 +112,9 @@ def test_a_coach_decides_a_gate_through_the_api(client_for, people, enrolment):
     ]
     complete_drum_up(enrolment)
     passed = client.post(
-        url, {"decision": "approved", "reason": "Lengkap"}, content_type="application/json"
+        url,
+        {"stage": "drum_up", "decision": "approved", "reason": "Lengkap"},
+        content_type="application/json",
     )
     assert passed.status_code == 201 and passed.json()["to_stage"] == "diagnose"
     history = client.get(url).json()
@@ -131,7 +135,7 @@ def test_others_may_not_decide_through_the_api(people, enrolment, role):
     _token, raw = create_api_token(acting_user=people[role], name="uji")
     response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").post(
         f"/api/v1/enrolments/{enrolment.pk}/gate-decisions",
-        {"decision": "approved", "reason": "x"},
+        {"stage": "drum_up", "decision": "approved", "reason": "x"},
         content_type="application/json",
     )
     assert response.status_code == 403 and response.json()["code"] == "forbidden"

@@ -7,6 +7,7 @@ from django.test import Client
 
 from labinov.accounts.actions import create_api_token
 from labinov.core.models import AuditEvent
+from labinov.lab import actions
 from labinov.lab.models import Cause, Enrolment, GateDecision, Idea, Problem, TeamMember
 from tests.lab.conftest import SYSTEM, add_idea, add_problem, complete_drum_up
 
@@ -19,6 +20,7 @@ def passed_diagnose(enrolment, people):
     complete_drum_up(enrolment)
     Enrolment.objects.filter(pk=enrolment.pk).update(stage="diagnose")
     problem = add_problem(enrolment)
+    actions.add_cause(acting_user=SYSTEM, problem=problem, category="metode", text="Manual")
     add_idea(problem, people["team_member"])
     Enrolment.objects.filter(pk=enrolment.pk).update(stage="design")
     enrolment.refresh_from_db()
@@ -64,6 +66,16 @@ WRITES = {
         "team_member",
         lambda e: f"/lab/masalah/{_problem(e).pk}/gagasan/",
         {"title": "Gagasan baru", "description": "Uji"},
+    ),
+    "remove a cause": (
+        "team_member",
+        lambda e: f"/lab/penyebab/{Cause.objects.get().pk}/hapus/",
+        {},
+    ),
+    "remove a team member": (
+        "unit_head",
+        lambda e: f"/lab/anggota/{TeamMember.objects.get().pk}/hapus/",
+        {},
     ),
     "add a team member": (
         "unit_head",
@@ -204,12 +216,13 @@ def test_a_gate_cannot_be_answered_with_reopened(people, client_for, enrolment):
     complete_drum_up(enrolment)
     api = _api(people["coach"]).post(
         f"/api/v1/enrolments/{enrolment.pk}/gate-decisions",
-        {"decision": "reopened", "reason": "x"},
+        {"stage": "drum_up", "decision": "reopened", "reason": "x"},
         content_type="application/json",
     )
     assert api.status_code == 422
     page = client_for(people["coach"]).post(
-        f"/lab/unit/{enrolment.pk}/gerbang/", {"decision": "reopened", "reason": "x"}
+        f"/lab/unit/{enrolment.pk}/gerbang/",
+        {"stage": "drum_up", "decision": "reopened", "reason": "x"},
     )
     assert page.status_code == 400
     assert not GateDecision.objects.exists()
@@ -222,7 +235,11 @@ def test_drum_up_work_is_locked_once_its_gate_is_passed(people, enrolment):
 
     complete_drum_up(enrolment)
     actions.decide_gate(
-        acting_user=people["coach"], enrolment=enrolment, decision="approved", reason="Lengkap"
+        acting_user=people["coach"],
+        enrolment=enrolment,
+        stage="drum_up",
+        decision="approved",
+        reason="Lengkap",
     )
     answers = enrolment.readiness.answers
     with pytest.raises(ActionError, match=LOCKED):

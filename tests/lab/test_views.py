@@ -156,7 +156,9 @@ def test_a_team_member_may_not_sign_the_pact(client_for, people, enrolment):
 def test_the_coach_sees_a_refusal_listing_the_missing_items(client_for, people, enrolment):
     client = client_for(people["coach"])
     response = client.post(
-        f"/lab/unit/{enrolment.pk}/gerbang/", {"decision": "approved", "reason": "Cek"}, follow=True
+        f"/lab/unit/{enrolment.pk}/gerbang/",
+        {"stage": "drum_up", "decision": "approved", "reason": "Cek"},
+        follow=True,
     )
     html = response.content.decode()
     assert "Gerbang ditolak: hal-hal berikut belum ada" in html
@@ -171,7 +173,8 @@ def test_the_coach_sees_a_refusal_listing_the_missing_items(client_for, people, 
 def test_the_coach_passes_the_gate_when_complete(client_for, people, enrolment):
     complete_drum_up(enrolment)
     response = client_for(people["coach"]).post(
-        f"/lab/unit/{enrolment.pk}/gerbang/", {"decision": "approved", "reason": "Lengkap"}
+        f"/lab/unit/{enrolment.pk}/gerbang/",
+        {"stage": "drum_up", "decision": "approved", "reason": "Lengkap"},
     )
     assert response.status_code == 302
     enrolment.refresh_from_db()
@@ -182,7 +185,8 @@ def test_the_coach_passes_the_gate_when_complete(client_for, people, enrolment):
 def test_a_decision_without_reason_gets_a_message(client_for, people, enrolment):
     complete_drum_up(enrolment)
     response = client_for(people["coach"]).post(
-        f"/lab/unit/{enrolment.pk}/gerbang/", {"decision": "approved", "reason": ""}
+        f"/lab/unit/{enrolment.pk}/gerbang/",
+        {"stage": "drum_up", "decision": "approved", "reason": ""},
     )
     assert response.status_code == 400
     assert 'class="error"' in response.content.decode()

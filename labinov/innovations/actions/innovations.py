@@ -16,6 +16,7 @@ from labinov.innovations.actions._common import (
 )
 from labinov.innovations.actions.knowledge_base import publish_to_library
 from labinov.innovations.models import DESIGN_SECTIONS, Innovation, InnovationDecision
+from labinov.lab.actions.gates import ensure_current_stage
 from labinov.lab.models import GateDecision, Idea
 from labinov.lab.stages import (
     Subject,
@@ -147,9 +148,13 @@ def may_decide(user, innovation: Innovation) -> bool:
 
 @transaction.atomic
 def decide_innovation_gate(
-    *, acting_user, innovation: Innovation, decision: str, reason: str
+    *, acting_user, innovation: Innovation, stage: str, decision: str, reason: str
 ) -> GateDecision:
-    """Approve or refuse the gate of the innovation's current stage, with a reason.
+    """Approve or refuse the gate of ``stage``, which must be the innovation's current stage.
+
+    ``stage`` is the stage the person saw when deciding: a decision of a stage already
+    decided meanwhile (a form sent twice, two coaches at once) is refused with ``Conflict``
+    and changes nothing; the row lock makes concurrent decisions take turns.
 
     An approval with requirements not met is recorded as a refusal listing what is missing.
     Passing display publishes the innovation; passing documentation closes its record.
@@ -159,15 +164,22 @@ def decide_innovation_gate(
         .select_related("enrolment__programme", "enrolment__unit")
         .get(pk=innovation.pk)
     )
-    stage = get_stage(innovation.stage)
+    current = get_stage(innovation.stage)
     if not may_decide(acting_user, innovation):
         raise NotAllowed(
             _("Only %(roles)s of the region may decide the %(stage)s gate.")
             % {
-                "roles": ", ".join(sorted(str(r.label) for r in stage.deciders)),
-                "stage": stage.label,
+                "roles": ", ".join(sorted(str(r.label) for r in current.deciders)),
+                "stage": current.label,
             }
         )
+    ensure_current_stage(
+        asked=stage,
+        current=current.key,
+        passed=innovation.documented_at is not None,
+        decisions=GateDecision.objects.filter(innovation_link__innovation=innovation),
+    )
+    stage = current
     if innovation.documented_at is not None:
         raise ActionError(_("The innovation is documented: every gate is passed."))
     if decision not in GateDecision.GATE_ANSWERS:

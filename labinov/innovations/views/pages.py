@@ -42,7 +42,7 @@ from labinov.lab.forms import GateForm
 from labinov.lab.models import Comment, Idea
 from labinov.lab.selectors import problems_visible_to
 from labinov.lab.stages import Subject, gate_requirements, get_stage, keys_of, stages_of
-from labinov.lab.views._common import report_gate_decision
+from labinov.lab.views._common import decide_from_form
 from labinov.library.models import LibraryEntry
 from labinov.library.selectors import similar_entries
 
@@ -125,7 +125,7 @@ def _work_context(request, innovation, **forms):
         "may_decide": actions.may_decide(request.user, innovation)
         and innovation.documented_at is None,
         "design_min_words": DESIGN_MIN_WORDS,
-        "gate_form": GateForm(),
+        "gate_form": GateForm(initial={"stage": innovation.stage}),
         "milestone_form": MilestoneForm(),
         "progress_form": ProgressForm(),
         "measure_form": MeasureForm(),
@@ -314,16 +314,17 @@ def decide(request, pk):
     innovation = _innovation(request, pk)
     form = GateForm(request.POST)
     if form.is_valid():
-        record = apply_action(
+        response = decide_from_form(
+            request,
             form,
             actions.decide_innovation_gate,
+            subject=innovation,
+            passed_message=lambda record: _("The gate is passed."),
             acting_user=request.user,
             innovation=innovation,
-            **form.cleaned_data,
         )
-        if record is not None:
-            report_gate_decision(request, record, passed_message=_("The gate is passed."))
-            return redirect(innovation)
+        if response is not None:
+            return response
     return render(
         request,
         "innovations/detail.html",

@@ -1,14 +1,15 @@
 """The one way a subject moves to the next stage: a recorded gate decision."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
 from labinov.core.actions import record_event
-from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.errors import ActionError, Conflict, NotAllowed
 from labinov.lab.models import Enrolment, GateDecision
 from labinov.lab.stages import (
+    BY_KEY,
     Subject,
     get_stage,
     has_gate,
@@ -26,9 +27,52 @@ def may_decide(user, enrolment: Enrolment) -> bool:
     )
 
 
+def ensure_current_stage(*, asked: str, current: str, passed: bool, decisions) -> None:
+    """Refuse a decision of a stage the subject is no longer at.
+
+    ``asked`` is the stage the person saw when deciding (the form's hidden field, the API's
+    ``stage``); ``current`` the stage read under the row lock, ``passed`` whether that
+    stage's gate is already passed (a documented innovation stays at its last stage), and
+    ``decisions`` the subject's gate decisions, to name who decided first. Two coaches
+    deciding at once, or one form sent twice, thus move the subject through one gate only.
+    """
+    if asked not in BY_KEY:
+        raise ActionError(_("Choose the stage whose gate you decide."), field="stage")
+    if asked == current and not passed:
+        return
+    earlier = decisions.filter(from_stage=asked, decision=GateDecision.Decision.APPROVED).first()
+    if earlier is not None:
+        raise Conflict(
+            _(
+                "The %(stage)s gate was already decided by %(who)s at %(when)s; "
+                "nothing was changed. Reload the page to see the current stage."
+            )
+            % {
+                "stage": get_stage(asked).label,
+                "who": earlier.decided_by_name,
+                "when": formats.date_format(
+                    timezone.localtime(earlier.decided_at), "DATETIME_FORMAT"
+                ),
+            }
+        )
+    raise Conflict(
+        _(
+            "The decision is for the %(asked)s stage, but the current stage is %(current)s; "
+            "nothing was changed. Reload the page to see the current stage."
+        )
+        % {"asked": get_stage(asked).label, "current": get_stage(current).label}
+    )
+
+
 @transaction.atomic
-def decide_gate(*, acting_user, enrolment: Enrolment, decision: str, reason: str) -> GateDecision:
-    """Approve or refuse the gate of the enrolment's current stage, with a reason.
+def decide_gate(
+    *, acting_user, enrolment: Enrolment, stage: str, decision: str, reason: str
+) -> GateDecision:
+    """Approve or refuse the gate of ``stage``, which must be the enrolment's current stage.
+
+    ``stage`` is the stage the person saw when deciding: a decision of a stage the
+    enrolment has left meanwhile (a form sent twice, two coaches at once) is refused with
+    ``Conflict`` and changes nothing; the row lock makes concurrent decisions take turns.
 
     An approval whose requirements are not all met is recorded as a refusal listing the
     missing items (``GateDecision.missing``); the enrolment then stays where it is.
@@ -39,15 +83,19 @@ def decide_gate(*, acting_user, enrolment: Enrolment, decision: str, reason: str
         .select_related("programme", "unit")
         .get(pk=enrolment.pk)
     )
-    stage = get_stage(enrolment.stage)
+    current = enrolment.stage
     if not may_decide(acting_user, enrolment):
         raise NotAllowed(
             _("Only %(roles)s of the region may decide the %(stage)s gate.")
             % {
-                "roles": ", ".join(sorted(str(r.label) for r in stage.deciders)),
-                "stage": stage.label,
+                "roles": ", ".join(sorted(str(r.label) for r in get_stage(current).deciders)),
+                "stage": get_stage(current).label,
             }
         )
+    ensure_current_stage(
+        asked=stage, current=current, passed=False, decisions=enrolment.gate_decisions.all()
+    )
+    stage = get_stage(current)
     if decision not in GateDecision.GATE_ANSWERS:
         raise ActionError(_("Choose to approve or refuse."), field="decision")
     reason = (reason or "").strip()

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,7 +25,7 @@ from labinov.lab.selectors import (
     workspaces_visible_to,
 )
 from labinov.lab.stages import Work, home_of
-from labinov.lab.views._common import allowed_work
+from labinov.lab.views._common import allowed_work, refusal_of
 from labinov.lab.views.workspace import comments_by_target, readable_enrolment
 from labinov.library.selectors import similar_entries
 
@@ -211,7 +212,14 @@ def cause_remove(request, pk):
         Cause.objects.filter(problem__enrolment__in=workspaces_visible_to(request.user)), pk=pk
     )
     problem = cause.problem
-    actions.remove_cause(acting_user=request.user, cause=cause)
+    refusal = refusal_of(actions.remove_cause, acting_user=request.user, cause=cause)
+    if refusal:
+        messages.error(request, refusal)
+        if request.htmx:  # htmx swaps no 400: the page reloads and shows the message
+            return HttpResponse(status=400, headers={"HX-Refresh": "true"})
+        return render(
+            request, "lab/problem_detail.html", _problem_context(request, problem), status=400
+        )
     if not request.htmx:
         return redirect(problem)
     return _causes_response(request, problem)

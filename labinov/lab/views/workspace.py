@@ -36,7 +36,7 @@ from labinov.lab.stages import (
     home_of,
     previous_stage,
 )
-from labinov.lab.views._common import allowed_work, report_gate_decision
+from labinov.lab.views._common import allowed_work, decide_from_form, refusal_of
 
 
 def readable_enrolment(request, pk):
@@ -111,7 +111,7 @@ def _workspace_context(request, enrolment, invite_form=None, **forms):
         ),
         "member_form": TeamMemberForm(),
         "decree_form": DecreeForm(),
-        "gate_form": GateForm(),
+        "gate_form": GateForm(initial={"stage": enrolment.stage}),
         "comment_form": CommentForm(),
     }
     context.update(forms)
@@ -239,7 +239,12 @@ def set_decree(request, pk):
 def remove_member(request, pk):
     member = _visible_member(request, pk)
     enrolment = member.team.enrolment
-    actions.remove_team_member(acting_user=request.user, member=member)
+    refusal = refusal_of(actions.remove_team_member, acting_user=request.user, member=member)
+    if refusal:
+        messages.error(request, refusal)
+        return render(
+            request, "lab/workspace.html", _workspace_context(request, enrolment), status=400
+        )
     messages.success(request, _("The member left the team."))
     return redirect(enrolment)
 
@@ -250,21 +255,20 @@ def decide(request, pk):
     enrolment = readable_enrolment(request, pk)
     form = GateForm(request.POST)
     if form.is_valid():
-        record = apply_action(
+        response = decide_from_form(
+            request,
             form,
             actions.decide_gate,
+            subject=enrolment,
+            passed_message=lambda record: (
+                _("The gate is passed: the unit is now in %(stage)s.")
+                % {"stage": get_stage(record.to_stage).label}
+            ),
             acting_user=request.user,
             enrolment=enrolment,
-            **form.cleaned_data,
         )
-        if record is not None:
-            report_gate_decision(
-                request,
-                record,
-                passed_message=_("The gate is passed: the unit is now in %(stage)s.")
-                % {"stage": get_stage(record.to_stage).label},
-            )
-            return redirect(enrolment)
+        if response is not None:
+            return response
     return render(
         request,
         "lab/workspace.html",
