@@ -171,3 +171,30 @@ def test_a_failure_while_placing_the_files_leaves_the_installation_as_it_was(
     shutil.rmtree(obstacle)  # once the folder is out of the way, the same backup restores
     run("restore", str(good_backup), "--yes", env=target)
     assert count(target, "regions_unit") == count(source_env, "regions_unit")
+
+
+def test_a_file_gone_from_the_storage_is_named_and_the_backup_still_completes(source_env, tmp_path):
+    """A row names a file that is no longer stored (deleted while the backup ran, or by
+    hand): the backup says which, and holds everything else."""
+    copy = {
+        **source_env,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'copy.sqlite3'}",
+        "LABINOV_DATA_DIR": str(tmp_path / "data"),
+    }
+    source_db = source_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(source_db) as src, sqlite3.connect(tmp_path / "copy.sqlite3") as dst:
+        src.backup(dst)
+    shutil.copytree(os.path.join(source_env["LABINOV_DATA_DIR"], "media"), tmp_path / "data/media")
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as db:
+        gone = db.execute("SELECT image FROM innovations_photo ORDER BY id").fetchone()[0]
+    (tmp_path / "data/media" / gone).unlink()
+
+    backup = tmp_path / "cadangan.zip"
+    result = run("backup", str(backup), "--json", env=copy)
+    assert json.loads(result.stdout)["missing_files"] == [gone]
+    assert "Peringatan" in result.stderr and gone in result.stderr
+    with zipfile.ZipFile(backup) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert f"media/{gone}" not in archive.namelist()
+    assert manifest["missing_files"] == [gone] and gone not in manifest["media"]
+    assert len(manifest["media"]) == manifest["media_files"] > 0
