@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from labinov.core.backup import BackupError, create_backup
 
@@ -16,20 +17,32 @@ class Command(BaseCommand):
     def handle(self, *args, file, json: bool, **options):
         path = Path(file)
         if path.is_dir():
-            raise CommandError(f"{path} is a folder: give a file name")
+            raise CommandError(_("%(path)s is a folder: give a file name.") % {"path": path})
         try:
             result = create_backup(path)
         except (BackupError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self._print(result, as_json=json)
+        if result["missing_files"]:
+            self.stderr.write(
+                _(
+                    "Warning: %(n)s file(s) named by the data were deleted while the backup "
+                    "ran and are not in it: %(names)s"
+                )
+                % {"n": len(result["missing_files"]), "names": ", ".join(result["missing_files"])}
+            )
 
     def _print(self, result, *, as_json):
         if as_json:
             self.stdout.write(json_dumps(result))
         else:
             self.stdout.write(
-                f"Backup written to {result['file']}: {result['objects']} records, "
-                f"{result['media_files']} files."
+                _("Backup written to %(file)s: %(objects)s records, %(files)s files.")
+                % {
+                    "file": result["file"],
+                    "objects": result["objects"],
+                    "files": result["media_files"],
+                }
             )
 
 

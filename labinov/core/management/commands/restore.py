@@ -3,9 +3,11 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from labinov.core.backup import BackupError, read_manifest, restore_backup
+from labinov.core.backup import BackupError, verify_backup
 from labinov.core.management.commands.backup import json_dumps
+from labinov.core.restore import restore_backup
 from labinov.core.system import SystemActor
 
 
@@ -22,29 +24,37 @@ class Command(BaseCommand):
     def handle(self, *args, file, yes, json: bool, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{path} does not exist")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
-            manifest = read_manifest(path)
-        except BackupError as exc:
+            # The whole archive is checked before anything is asked or touched.
+            manifest = verify_backup(path)
+        except (BackupError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         if not yes:
             if not sys.stdin.isatty():
-                raise CommandError("restoring replaces all data: add --yes to confirm")
+                raise CommandError(_("Restoring replaces all data: add --yes to confirm."))
             answer = input(
-                f"Replace ALL data with the backup of {manifest['created_at']} "
-                f"({manifest['objects']} records)? Type 'yes': "
+                _(
+                    "Replace ALL data with the backup of %(created_at)s (%(objects)s records)? "
+                    "Type 'yes': "
+                )
+                % {"created_at": manifest["created_at"], "objects": manifest["objects"]}
             )
-            if answer.strip().lower() != "yes":
-                raise CommandError("restore cancelled")
+            if answer.strip().lower() not in ("yes", "ya"):
+                raise CommandError(_("Restore cancelled."))
         call_command("migrate", interactive=False, verbosity=0)
         try:
             result = restore_backup(path, acting_user=SystemActor("cli: labinov restore"))
-        except BackupError as exc:
+        except (BackupError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         if json:
             self.stdout.write(json_dumps(result))
         else:
             self.stdout.write(
-                f"Restored {result['objects']} records and {result['media_files']} files "
-                f"from {result['file']}."
+                _("Restored %(objects)s records and %(files)s files from %(file)s.")
+                % {
+                    "objects": result["objects"],
+                    "files": result["media_files"],
+                    "file": result["file"],
+                }
             )
