@@ -135,6 +135,7 @@ def check_upload(upload, kind: str) -> None:
         _check_kind(upload, IMAGE_KINDS, _("The file is not a photo that can be read."))
         check_image_pixels(upload)
     elif kind == "document":
+        check_size(upload, max(settings.MAX_DOCUMENT_MB, settings.MAX_IMAGE_MB))
         found = _check_kind(
             upload,
             DOCUMENT_KINDS,

@@ -178,16 +178,16 @@ def check_archive(stream) -> None:
         )
     )
     if bomb:
+        packed = stream.seek(0, io.SEEK_END) or 1
+        stream.seek(0)
         raise ExchangeError(
             _(
-                "The XLSX file unpacks to %(mb)s MB, too much to read safely (at most "
-                "%(max)s MB, and text that repeats more than %(ratio)s times). Split it "
-                "or save it as CSV."
+                "The XLSX file unpacks to %(mb)s MB, %(ratio)s times its size: too much to "
+                "read safely. Split it into smaller files or save it as CSV."
             )
             % {
                 "mb": f"{unpacked / (1 << 20):,.0f}".replace(",", "."),
-                "max": XLSX_MAX_UNPACKED >> 20,
-                "ratio": XLSX_MAX_RATIO,
+                "ratio": f"{unpacked / packed:,.0f}".replace(",", "."),
             }
         )
 
