@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the XML parts of an XLSX file are written as Office writes them
 """Hostile files built in the test, as an attacker would: small on disk, huge once opened."""
 
 import struct
