@@ -7,6 +7,7 @@ fields below; actions that take a file from elsewhere (the demo, a test) call
 """
 
 import io
+import math
 import warnings
 from pathlib import PurePosixPath
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
@@ -59,7 +61,8 @@ def sniff(upload) -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".0", "")
+    """Rounded up to a tenth, so that a file just above a limit does not read as equal."""
+    return formats.number_format(math.ceil(size * 10 / (1 << 20)) / 10, decimal_pos=1)
 
 
 def check_size(upload, limit_mb: int) -> None:
@@ -96,7 +99,7 @@ def check_image_pixels(upload) -> None:
     """Refuse an image that cannot be read, or whose size in pixels would take too much
     memory to decode (a "decompression bomb": a few KB that expand to gigabytes). Only the
     header is read here."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     limit = settings.MAX_IMAGE_PIXELS
     upload.seek(0)
@@ -109,7 +112,7 @@ def check_image_pixels(upload) -> None:
                     img.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         width = height = None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except Exception as exc:  # Pillow raises many kinds on a damaged file
         raise ValidationError(_("The file is not a photo that can be read."), code="image") from exc
     finally:
         upload.seek(0)

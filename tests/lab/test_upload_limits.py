@@ -47,7 +47,7 @@ def test_a_file_beyond_every_limit_is_refused_with_the_size_sent(
     big = b"%PDF-1.4\n" + b"0" * (3 << 20)
     response = _sign(client_for(people["unit_head"]), enrolment, SimpleUploadedFile("p.pdf", big))
     assert response.status_code == 400
-    assert "Berkas ini 3 MB" in response.content.decode()
+    assert "Berkas ini 3,1 MB" in response.content.decode()
     assert not Commitment.objects.filter(enrolment=enrolment).exists()
     assert _stored_files(media) == []
 
