@@ -50,7 +50,8 @@ def _refuse_unknown(fields, allowed) -> None:
 
 
 def _require(fields) -> None:
-    """The problem's required fields, among those given, each with its own message."""
+    """The problem's required fields, among those given, each with its own message;
+    an evidence link must be http(s) (core/links.py)."""
     messages = {
         "service": _("Name the service concerned."),
         "description": _("Describe the problem."),
