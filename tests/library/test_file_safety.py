@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture(scope="module")
 def bomb(tmp_path_factory):
-    """About 500 KB on disk, 320 MB of text once unpacked."""
+    """About 1 MB on disk, 640 MB of text once unpacked."""
     return xlsx_bomb(tmp_path_factory.mktemp("bom") / "bom.xlsx")
 
 
