@@ -224,6 +224,26 @@ STORAGES = {
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
+#: Largest upload of each kind, in MB: photos; documents (scans, decrees, evidence: PDF,
+#: office files); knowledge-base import files. A form refuses a larger file with a message.
+MAX_IMAGE_MB = int(env("LABINOV_MAX_IMAGE_MB", "10"))
+MAX_DOCUMENT_MB = int(env("LABINOV_MAX_DOCUMENT_MB", "20"))
+MAX_IMPORT_MB = int(env("LABINOV_MAX_IMPORT_MB", "100"))
+#: Largest photo in pixels (width x height) that is decoded: more is refused as a
+#: decompression bomb, a small file that would take gigabytes of memory to open.
+MAX_IMAGE_PIXELS = int(env("LABINOV_MAX_IMAGE_PIXELS", "40000000"))
+#: Uploads above this size are written to a temporary file instead of held in memory;
+#: a request's fields other than files may not exceed the second (Django's defaults).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+#: Uploads beyond the largest limit above are not written to disk past it (core/uploads).
+FILE_UPLOAD_HANDLERS = [
+    "labinov.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))

@@ -8,4 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
         from labinov.core import checks  # noqa: F401  (registers the system checks)
+
+        # Every decoding of an image (photos in PDFs too) refuses past twice the limit
+        # that uploads are checked against (core/uploads.py), instead of Pillow's 179 MP.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from labinov.core.spreadsheets import xlsx_row
+
 
 class PdfUnavailable(RuntimeError):
     """WeasyPrint cannot load its system libraries (Pango)."""
@@ -116,7 +118,8 @@ def innovations_xlsx(innovations) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for innovation in innovations:
-        sheet.append([get(innovation) for _label, get in columns])
+        # Text that starts like a formula stays text (core/spreadsheets.py).
+        sheet.append(xlsx_row(sheet, [get(innovation) for _label, get in columns]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,6 +1,9 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from labinov.core.links import http_url_field
+from labinov.core.uploads import document_field, image_field
 from labinov.innovations.models import DESIGN_SECTIONS, Innovation, Milestone, ServiceMeasure
 from labinov.innovations.scorecard import scorecard
 from labinov.lab.forms import DateInput
@@ -22,6 +25,13 @@ DESIGN_HELP = {
 
 
 class InnovationForm(forms.ModelForm):
+    budget_file = document_field(
+        label=capfirst(_("budget document")), required=False, widget=forms.FileInput()
+    )
+    business_profile = document_field(
+        label=capfirst(_("business profile")), required=False, widget=forms.FileInput()
+    )
+
     class Meta:
         model = Innovation
         fields = [
@@ -49,8 +59,6 @@ class InnovationForm(forms.ModelForm):
             | {
                 "trial_date": DateInput(),
                 "implementation_date": DateInput(),
-                "budget_file": forms.FileInput(),
-                "business_profile": forms.FileInput(),
             }
         )
         help_texts = DESIGN_HELP
@@ -73,8 +81,8 @@ class MilestoneForm(forms.ModelForm):
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-    file = forms.FileField(label=_("File or photo"), required=False)
-    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    file = document_field(label=_("File or photo"), required=False)
+    link = http_url_field(label=_("Link"), required=False)
 
 
 class MeasureForm(forms.Form):
@@ -95,7 +103,7 @@ class RiskForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("Photo"))
+    image = image_field(label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=250, required=False)
 
 

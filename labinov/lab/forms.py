@@ -1,8 +1,11 @@
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.models import Role, User
+from labinov.core.links import http_url_field
+from labinov.core.uploads import document_field
 from labinov.lab import readiness
 from labinov.lab.actions.programmes import DATE_FIELDS
 from labinov.lab.models import (
@@ -79,12 +82,12 @@ class InviteHeadForm(forms.Form):
 class CommitmentForm(forms.Form):
     signer_name = forms.CharField(label=_("Name"), max_length=200)
     signer_position = forms.CharField(label=_("Position"), max_length=200)
-    scan = forms.FileField(label=_("Scanned copy (optional)"), required=False)
+    scan = document_field(label=_("Scanned copy (optional)"), required=False)
 
 
 class DecreeForm(forms.Form):
     decree_number = forms.CharField(label=_("Decree number"), max_length=200, required=False)
-    decree_file = forms.FileField(label=_("Appointment decree (file)"), required=False)
+    decree_file = document_field(label=_("Appointment decree (file)"), required=False)
 
 
 ACCOUNT_HELP = _(
@@ -124,7 +127,11 @@ class ReadinessForm(forms.Form):
 
 
 class ProblemForm(forms.ModelForm):
-    evidence_link = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https")
+    evidence_link = http_url_field(label=capfirst(_("evidence link")), required=False)
+    # A new file replaces the stored one; the page links the stored one for readers.
+    evidence_file = document_field(
+        label=capfirst(_("evidence file")), required=False, widget=forms.FileInput()
+    )
 
     class Meta:
         model = Problem
@@ -145,8 +152,6 @@ class ProblemForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence_text": forms.Textarea(attrs={"rows": 2}),
-            # A new file replaces the stored one; the page links the stored one for readers.
-            "evidence_file": forms.FileInput(),
         }
 
 

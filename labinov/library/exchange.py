@@ -8,12 +8,15 @@ the first record is row 2; in JSON Lines the first line is row 1.
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from labinov.core.links import is_safe_link
+from labinov.core.spreadsheets import csv_row, restore, xlsx_row
 from labinov.library.models import LibraryEntry
 
 COLUMNS = [
@@ -42,6 +45,14 @@ MAX_LENGTHS = {
 TRUE = {"true", "ya", "yes", "1", "benar"}
 FALSE = {"false", "tidak", "no", "0", "salah"}
 CHOICES = {"form": LibraryEntry.Form.values, "stage": LibraryEntry.Stage.values}
+#: Bounds on what reading a file may cost, whatever its size on disk. An XLSX file is a
+#: ZIP archive: its parts are checked before anything is unpacked (``check_archive``).
+MAX_LINE_CHARS = 4_000_000  # one line of CSV or JSON Lines
+MAX_COLUMNS = 100  # a header has 14 columns, a few more are ignored
+XLSX_MAX_PARTS = 200
+XLSX_MAX_UNPACKED = 2 << 30  # all parts together, bytes (the sheet is read as a stream)
+XLSX_MAX_SHARED_STRINGS = 256 << 20  # held in memory whole by openpyxl
+XLSX_MAX_RATIO = 200  # unpacked/packed of a part above 1 MB: text compresses ~5-20x
 _TEXT_COLUMNS = [
     (
         column,
@@ -102,7 +113,7 @@ def _raw_rows(stream, fmt: str) -> Iterator[tuple[int, dict | None]]:
     """(row number, record) pairs; record None for a line that is not a JSON object."""
     if fmt == "csv":
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
+        reader = csv.reader(_lines(text))
         header = next(reader, None)
         if not header:
             raise ExchangeError(_("The file is empty: the first row must name the columns."))
@@ -111,12 +122,88 @@ def _raw_rows(stream, fmt: str) -> Iterator[tuple[int, dict | None]]:
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
-            yield number, dict(zip(header, values, strict=False))
+            yield number, dict(zip(header, map(restore, values), strict=False))
     elif fmt == "xlsx":
-        from openpyxl import load_workbook
+        yield from _xlsx_rows(stream)
+    else:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig")
+        for number, line in enumerate(_lines(text), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):  # not JSON, a number too long, nested deep
+                record = None
+            yield number, record if isinstance(record, dict) else None
 
+
+def _lines(text) -> Iterator[str]:
+    """The lines of a text, refusing one so long that holding it would cost more memory
+    than any record needs (a file with no line break at all, say)."""
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ExchangeError(
+                _("A line of the file is longer than %(n)s characters: is this the right file?")
+                % {"n": f"{MAX_LINE_CHARS:,}".replace(",", ".")}
+            )
+        yield line
+
+
+def check_archive(stream) -> None:
+    """Refuse an XLSX file whose parts would unpack to more than reading may cost (a "ZIP
+    bomb": a small file of repeated text that expands to gigabytes), before anything is
+    unpacked. Only the archive's directory is read; the stream is left at its start.
+    (ZipFile stops at a part's declared size, so the sizes checked here hold.)"""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ExchangeError(
+            _("The file is not an XLSX workbook that can be read: save it again as .xlsx.")
+        ) from exc
+    finally:
+        stream.seek(0)
+    unpacked = sum(p.file_size for p in parts)
+    bomb = (
+        len(parts) > XLSX_MAX_PARTS
+        or unpacked > XLSX_MAX_UNPACKED
+        or any(
+            p.file_size > (1 << 20) and p.file_size > XLSX_MAX_RATIO * max(p.compress_size, 1)
+            for p in parts
+        )
+        or any(
+            p.filename.lower().endswith("sharedstrings.xml")
+            and p.file_size > XLSX_MAX_SHARED_STRINGS
+            for p in parts
+        )
+    )
+    if bomb:
+        packed = stream.seek(0, io.SEEK_END) or 1
+        stream.seek(0)
+        raise ExchangeError(
+            _(
+                "The XLSX file unpacks to %(mb)s MB, %(ratio)s times its size: too much to "
+                "read safely. Split it into smaller files or save it as CSV."
+            )
+            % {
+                "mb": f"{unpacked / (1 << 20):,.0f}".replace(",", "."),
+                "ratio": f"{unpacked / packed:,.0f}".replace(",", "."),
+            }
+        )
+
+
+def _xlsx_rows(stream) -> Iterator[tuple[int, dict]]:
+    from openpyxl import load_workbook
+
+    check_archive(stream)
+    unreadable = _("The file is not an XLSX workbook that can be read: save it again as .xlsx.")
+    try:
         book = load_workbook(stream, read_only=True, data_only=True)
-        rows = book.worksheets[0].iter_rows(values_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise ExchangeError(unreadable) from exc
+    number = 1
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = next(rows, None)
         if not header:
             raise ExchangeError(_("The file is empty: the first row must name the columns."))
@@ -125,18 +212,16 @@ def _raw_rows(stream, fmt: str) -> Iterator[tuple[int, dict | None]]:
         for number, values in enumerate(rows, start=2):
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
-            yield number, dict(zip(header, values, strict=False))
+            yield number, dict(zip(header, map(restore, values), strict=False))
+    except ExchangeError:
+        raise
+    except Exception as exc:
+        raise ExchangeError(
+            _("Row %(row)s of the workbook cannot be read: %(error)s")
+            % {"row": number + 1 if number > 1 else 1, "error": exc}
+        ) from exc
+    finally:
         book.close()
-    else:
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig")
-        for number, line in enumerate(text, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                record = None
-            yield number, record if isinstance(record, dict) else None
 
 
 def _check_header(header: list[str]) -> None:
@@ -153,6 +238,14 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _bad_links(text: str) -> list[str]:
+    """The links of a ``url`` value (several are split by ; or line breaks, as
+    ``LibraryEntry.urls`` shows them) that are not http(s): a ``javascript:`` link would
+    run in the page of whoever clicks it."""
+    parts = (u.strip() for u in text.replace("\n", ";").split(";"))
+    return [u for u in parts if u and not is_safe_link(u)]
 
 
 def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
@@ -200,6 +293,15 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
         elif max_length and len(text) > max_length:
             problems.append(
                 Problem(number, column, _("longer than %(n)s characters") % {"n": max_length})
+            )
+        elif column == "url" and (bad := _bad_links(text)):
+            problems.append(
+                Problem(
+                    number,
+                    column,
+                    _("%(v)r is not a link: links start with http:// or https://")
+                    % {"v": bad[0][:100]},
+                )
             )
         row[column] = text
     if len(problems) > 1:
@@ -286,8 +388,16 @@ def export_value(entry: dict, column: str):
     return "" if value is None else value
 
 
+def _cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
 def write_file(records: Iterable[dict], path: Path) -> int:
-    """Write records (dicts with the exchange columns) in the format of the file's suffix."""
+    """Write records (dicts with the exchange columns) in the format of the file's suffix.
+    CSV and XLSX cells that a spreadsheet would run as formulas are neutralised
+    (``core/spreadsheets.py``); reading the file back gives the same text."""
     fmt = file_format(path.name)
     count = 0
     if fmt == "csv":
@@ -295,13 +405,7 @@ def write_file(records: Iterable[dict], path: Path) -> int:
             writer = csv.writer(out)
             writer.writerow(COLUMNS)
             for record in records:
-                row = []
-                for c in COLUMNS:
-                    value = record.get(c)
-                    if isinstance(value, bool):
-                        value = "true" if value else "false"
-                    row.append("" if value is None else value)
-                writer.writerow(row)
+                writer.writerow(csv_row(_cell(record.get(c)) for c in COLUMNS))
                 count += 1
     elif fmt == "xlsx":
         from openpyxl import Workbook
@@ -310,7 +414,7 @@ def write_file(records: Iterable[dict], path: Path) -> int:
         sheet = book.create_sheet("inovasi")
         sheet.append(COLUMNS)
         for record in records:
-            sheet.append([record.get(c) if record.get(c) is not None else "" for c in COLUMNS])
+            sheet.append(xlsx_row(sheet, [record.get(c) for c in COLUMNS]))
             count += 1
         book.save(path)
     else:

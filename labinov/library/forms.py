@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from labinov.library.exchange import FORMATS
+from labinov.core.uploads import check_size, sniff
+from labinov.library.exchange import FORMATS, ExchangeError, check_archive, file_format
 from labinov.library.models import LibraryEntry
-
-MAX_UPLOAD_MB = 200
 
 
 class SearchForm(forms.Form):
@@ -34,25 +35,44 @@ class SearchForm(forms.Form):
         return {k: v for k, v in data.items() if k != "q" and v not in (None, "")}
 
 
+def _import_help() -> str:
+    return _("CSV, XLSX or JSON Lines in the exchange format, UTF-8, at most %(mb)s MB.") % {
+        "mb": settings.MAX_IMPORT_MB
+    }
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("CSV, XLSX or JSON Lines in the exchange format, UTF-8, at most %(mb)s MB.")
-        % {"mb": MAX_UPLOAD_MB},
-    )
+    file = forms.FileField(label=_("File"), help_text=lazy(_import_help, str)())
     skip_invalid = forms.BooleanField(
         label=_("Import the valid rows and skip the bad ones"), required=False
     )
 
     def clean_file(self):
+        """The name says the format; the content must agree, and an XLSX file must not
+        unpack to more than reading may cost. Refused here, nothing is stored."""
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not any(name.endswith(suffix) for suffix in FORMATS):
             raise forms.ValidationError(_("Use a .csv, .xlsx or .jsonl file."))
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB}
-            )
+        check_size(upload, settings.MAX_IMPORT_MB)
+        kind = sniff(upload)
+        if file_format(name) == "xlsx":
+            if kind != "zip":
+                raise forms.ValidationError(
+                    _("The file's name ends in .xlsx but it is not an XLSX workbook.")
+                )
+            try:
+                check_archive(upload)
+            except ExchangeError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        else:
+            upload.seek(0)
+            head = upload.read(8192)
+            upload.seek(0)
+            if kind or b"\x00" in head:
+                raise forms.ValidationError(
+                    _("The file is not text: save it as CSV or JSON Lines (UTF-8).")
+                )
         return upload
 
 

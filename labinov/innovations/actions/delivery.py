@@ -4,12 +4,15 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.links import is_http_url
+from labinov.core.uploads import check_upload
 from labinov.innovations.actions._common import (
     actor,
     clean_or_refuse,
@@ -100,6 +103,8 @@ def record_progress(
     if not 0 <= progress <= 100:
         raise ActionError(_("Progress is a whole number from 0 to 100."), field="progress")
     note = (note or "").strip()
+    if link and not is_http_url(link):
+        raise ActionError(_("A link starts with http:// or https://."), field="link")
     if not (file or link or note):
         raise ActionError(_("Add a file, a photo, a link or a note as evidence."), field="file")
     evidence = Evidence(
@@ -208,31 +213,16 @@ def resolve_risk(*, acting_user, risk: Risk) -> Risk:
     return risk
 
 
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
-
-
-def _is_image(upload) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        upload.seek(0)
-        with Image.open(upload) as img:
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return True
-
-
 @transaction.atomic
 def add_photo(*, acting_user, innovation: Innovation, image, caption: str = "") -> Photo:
     ensure_works_on(acting_user, innovation)
     ensure_not_finished(innovation)
-    if not image or not str(getattr(image, "name", "")).lower().endswith(PHOTO_SUFFIXES):
+    if not image:
         raise ActionError(_("Choose a photo (JPEG, PNG or WebP)."), field="image")
-    if not _is_image(image):
-        raise ActionError(_("The file is not a photo that can be read."), field="image")
+    try:
+        check_upload(image, "image")
+    except ValidationError as exc:
+        raise ActionError(exc.messages[0], field="image") from exc
     photo = Photo.objects.create(innovation=innovation, image=image, caption=(caption or "")[:250])
     _event(acting_user, "innovations.photo.added", photo, innovation)
     return photo

@@ -11,6 +11,7 @@ from labinov.accounts.access import get_access
 from labinov.accounts.models import Role
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.links import is_http_url
 from labinov.lab.actions._common import (
     clean_or_refuse,
     ensure_reads,
@@ -55,7 +56,8 @@ def _refuse_unknown(fields, allowed) -> None:
 
 
 def _require(fields) -> None:
-    """The problem's required fields, among those given, each with its own message."""
+    """The problem's required fields, among those given, each with its own message;
+    an evidence link must be http(s) (core/links.py)."""
     messages = {
         "service": _("Name the service concerned."),
         "description": _("Describe the problem."),
@@ -64,6 +66,9 @@ def _require(fields) -> None:
     for required in PROBLEM_REQUIRED:
         if required in fields and not str(fields[required] or "").strip():
             raise ActionError(messages[required], field=required)
+    link = fields.get("evidence_link")
+    if link and not is_http_url(link):
+        raise ActionError(_("A link starts with http:// or https://."), field="evidence_link")
 
 
 def _for_audit(value):
@@ -93,7 +98,7 @@ def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
     ensure_works_in(acting_user, enrolment)
     ensure_stage_allows(enrolment, Work.PROBLEMS)
     _refuse_unknown(fields, PROBLEM_FIELDS)
-    _require({f: fields.get(f) for f in PROBLEM_REQUIRED})
+    _require({f: fields.get(f) for f in (*PROBLEM_REQUIRED, "evidence_link")})
     problem = Problem(enrolment=enrolment, created_by=_actor(acting_user), **fields)
     clean_or_refuse(problem)
     problem.save()
