@@ -259,6 +259,9 @@ TASKS = {
         "BACKEND": env("LABINOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+#: Seconds `labinov serve` gives a busy worker to finish its task when stopping, and again
+#: after cutting the task short (see core/supervisor.py).
+WORKER_STOP_SECONDS = float(env("LABINOV_WORKER_STOP_SECONDS", "8"))
 
 #: Sentence embeddings that re-rank knowledge-base searches: "auto" uses them when the
 #: optional package is installed (`pip install 'labinov[embeddings]'`), "off" never.

@@ -13,15 +13,14 @@ import sys
 import time
 from collections.abc import Sequence
 
+from django.conf import settings
+
 logger = logging.getLogger("labinov.serve")
 
 #: A worker that ran this long before exiting is restarted at once.
 STEADY_AFTER = 60.0
 #: The longest wait before restarting a worker that keeps exiting.
 MAX_DELAY = 60.0
-#: How long a worker gets to finish its task when asked to stop, and then to stop after its
-#: task is cut short.
-TASK_GRACE = 8.0
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
@@ -110,15 +109,15 @@ class Supervisor:
 
     def stop(self) -> None:
         """SIGTERM to every child: the web server stops gracefully, a worker finishes its
-        task. A worker still busy after ``TASK_GRACE`` gets a second SIGTERM, which ends
-        its task as failed (the user reads that the worker stopped); what still runs after
-        another ``TASK_GRACE`` is killed."""
+        task. A worker still busy after ``settings.WORKER_STOP_SECONDS`` gets a second
+        SIGTERM, which ends its task as failed (the user reads that the worker stopped);
+        what still runs after as long again is killed."""
         children = [c.process for c in [self.web, *self.workers] if c.process is not None]
         workers = [c.process for c in self.workers if c.process is not None]
         self._signal(children, signal.SIGTERM)
-        self._wait(children, TASK_GRACE)
+        self._wait(children, settings.WORKER_STOP_SECONDS)
         self._signal(workers, signal.SIGTERM)
-        self._wait(children, TASK_GRACE)
+        self._wait(children, settings.WORKER_STOP_SECONDS)
         for process in children:
             if process.poll() is None:
                 logger.warning("pid %s did not stop: killed.", process.pid)

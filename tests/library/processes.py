@@ -114,13 +114,15 @@ class Processes:
         self.started.append(process)
         return process
 
-    def serve(self, *, task_workers: int) -> tuple[subprocess.Popen, str]:
+    def serve(
+        self, *, task_workers: int, extra_env: dict | None = None
+    ) -> tuple[subprocess.Popen, str]:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         server = self.start(
             "serve", "--port", str(port), "--workers", "1", "--task-workers", str(task_workers),
-            name="serve",
+            name="serve", extra_env=extra_env,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
 

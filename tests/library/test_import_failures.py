@@ -40,14 +40,19 @@ def claimed_by(worker_id: str, *, run: ImportRun) -> None:
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
 
 
-def test_an_xlsx_file_that_is_not_a_workbook_fails_with_a_message(coordinator):
-    response = upload(coordinator, b"ini bukan buku kerja Excel", name="rusak.xlsx")
-    run_worker()
+def test_a_task_that_raises_fails_its_run_with_a_message(coordinator):
+    """An error nobody foresaw (here the uploaded file is gone from the storage when the
+    worker reads it; a damaged XLSX did this before uploads were checked) ends the run
+    failed, with a message the person can act on."""
+    response = upload(coordinator, GOOD, name="hilang.csv")
     run = ImportRun.objects.get()
+    run.file.storage.delete(run.file.name)
+    run_worker()
+    run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED
     assert DBTaskResult.objects.get().status == "FAILED"  # the traceback is kept there
     text = page(coordinator, response)
-    assert "Gagal" in text and "(BadZipFile)" in text and "mulai impor lagi" in text
+    assert "Gagal" in text and "(FileNotFoundError)" in text and "mulai impor lagi" in text
     assert "Traceback" not in text and 'hx-trigger="every 1s"' not in text
 
 

@@ -69,7 +69,9 @@ def test_a_worker_killed_mid_import_fails_the_run_with_a_reason_and_the_next_one
 
 
 def test_serve_starts_a_new_worker_when_its_worker_is_killed(processes, tmp_path):
-    server, url = processes.serve(task_workers=1)
+    # A stopping server gives its busy worker half a second (8 by default), so that the
+    # import cut short at the end is cut short however fast this machine imports.
+    server, url = processes.serve(task_workers=1, extra_env={"LABINOV_WORKER_STOP_SECONDS": "0.5"})
     (first,) = wait_for(lambda: worker_children(server.pid), "serve's worker")
     person = Person(url)
     large = person.upload(write_csv(tmp_path / "besar.csv", LARGE_ROWS, prefix="serve"))
