@@ -6,16 +6,19 @@ For each database (SQLite, then PostgreSQL), on this machine's loopback only:
    password ``labinov-demo``), and a generated file of 100,000 knowledge-base rows
    (``bench/generate.py``; every record is labelled generated);
 2. `labinov serve` (gunicorn, ``--task-workers 0``) on a free 127.0.0.1 port;
-3. ``--users`` simulated people (50), each logged in as one of the demo users, with a
-   think time between requests, for ``--duration`` seconds (60): they open pages, search
-   the knowledge base (the page and the API), post monitoring comments on innovations, and
-   ask the trivial view ``/api/v1/health`` (the server's baseline in the same run);
-4. at the start, `labinov import-library` of the generated file, in its own process.
+3. ``--users`` simulated people (50) log in as the demo users (before the clock starts);
+4. `labinov import-library` of the generated file starts in its own process, and the people
+   start, each with a think time between requests: they open pages, search the knowledge
+   base (the page and the API) and post monitoring comments on innovations; a probe asks
+   the trivial view ``/api/v1/health`` once a second (the server's baseline, same run);
+5. the load goes on until ``--duration`` seconds (60) after the import began writing (it
+   reads and analyses the whole file first), so that it covers the writing.
 
 It reports, per kind of request: count, errors, p50/p95/max and throughput, and the
-import's duration; it exits 1 if any request failed. A 503 ("busy, try again", which
-Labinov answers instead of a 500 when the database stays locked) is retried after its
-``Retry-After`` as a browser user would, and counted apart. Standard library only.
+import's timeline; it exits 1 if any request failed or the server logged a traceback.
+A 503 ("busy, try again", which Labinov answers instead of a 500 when the database stays
+locked) is retried after its ``Retry-After`` as a browser user would, and counted apart.
+Standard library only (psycopg, a dependency of Labinov, for PostgreSQL).
 
     .venv/bin/python bench/load.py                       # both databases, 60 s each
     .venv/bin/python bench/load.py --database sqlite --duration 20 --users 10 --rows 20000
@@ -139,17 +142,22 @@ def timed(stats: Stats, kind: str, call, check=None) -> None:
     stats.add(kind, time.monotonic() - started, "" if ok else f"HTTP {status}")
 
 
-def person(base, username, innovations, entries, stats, stop, think, seed):
+def person(base, username, innovations, entries, stats, go, stop, think, seed):
     rng = random.Random(seed)
     client = Client(base)
-    client.login(username)
+    started = time.monotonic()
+    try:
+        client.login(username)
+    except (OSError, RuntimeError) as exc:
+        stats.add("login (before the run)", time.monotonic() - started, str(exc))
+        return
+    stats.add("login (before the run)", time.monotonic() - started)
     comment = username in COMMENTERS
+    go.wait()
     while not stop.is_set():
         roll, data, check = rng.random(), None, None
         q = urllib.parse.quote(rng.choice(QUERIES))
-        if roll < 0.10:
-            kind, path = "health", "/api/v1/health"
-        elif roll < 0.30:
+        if roll < 0.30:
             kind = "page"
             path = rng.choice(["/", "/pustaka/", f"/inovasi/{rng.choice(innovations)}/"])
         elif roll < 0.45:
@@ -172,6 +180,28 @@ def person(base, username, innovations, entries, stats, stop, think, seed):
         else:
             timed(stats, kind, lambda path=path, data=data: client.post(path, data), check)
         stop.wait(rng.uniform(*think))
+
+
+def probe(base, stats, stop) -> None:
+    """The trivial view, once a second, in the same run: the server's own baseline."""
+    client = Client(base)
+    while not stop.is_set():
+        timed(stats, "health (probe 1/s)", lambda: client.request("/api/v1/health"))
+        stop.wait(1)
+
+
+def import_writing(url: str) -> bool:
+    """Whether the import has begun writing (its first batch committed)."""
+    sql = "SELECT count(*) FROM library_importwriting"
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=60) as db:
+            return db.execute(sql).fetchone()[0] > 0
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql).fetchone()[0] > 0
 
 
 def free_port() -> int:
@@ -266,17 +296,17 @@ def run(database: str, args, data_file: Path) -> dict:
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=(workdir / "server.log").open("wb"),
         start_new_session=True,
     )
-    stats, stop = Stats(), threading.Event()
+    stats, go, stop = Stats(), threading.Event(), threading.Event()
     try:
         wait_for(base, server)
         users = COMMENTERS + READERS
         threads = [
             threading.Thread(
                 target=person,
-                args=(base, users[i % len(users)], innovations, entries, stats, stop),
+                args=(base, users[i % len(users)], innovations, entries, stats, go, stop),
                 kwargs={"think": (args.think_min, args.think_max), "seed": i},
                 daemon=True,
             )
@@ -285,7 +315,11 @@ def run(database: str, args, data_file: Path) -> dict:
         print(f"[{database}] {args.users} people log in", flush=True)
         for thread in threads:
             thread.start()
-            time.sleep(0.05)
+            time.sleep(0.1)
+        while any(t.is_alive() for t in threads) and len(
+            stats.times.get("login (before the run)", [])
+        ) < len(threads):
+            time.sleep(0.2)
         started = time.monotonic()
         importer = subprocess.Popen(
             [str(LABINOV), "import-library", str(data_file), "--json"],
@@ -294,11 +328,21 @@ def run(database: str, args, data_file: Path) -> dict:
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        print(f"[{database}] import of {data_file.name} started; load for {args.duration} s")
+        go.set()
+        prober = threading.Thread(target=probe, args=(base, stats, stop), daemon=True)
+        prober.start()
+        print(f"[{database}] import of {data_file.name} started; people browse", flush=True)
+        writing = None
+        while importer.poll() is None and time.monotonic() - started < args.import_timeout:
+            if import_writing(url):
+                writing = time.monotonic() - started
+                break
+            time.sleep(0.5)
+        print(f"[{database}] the import writes; {args.duration} s more of load", flush=True)
         stop.wait(args.duration)
         stop.set()
         window = time.monotonic() - started
-        for thread in threads:
+        for thread in [*threads, prober]:
             thread.join(timeout=150)
         try:
             out, _err = importer.communicate(timeout=args.import_timeout)
@@ -311,7 +355,8 @@ def run(database: str, args, data_file: Path) -> dict:
     finally:
         stop.set()
         os.killpg(server.pid, signal.SIGTERM)
-        _out, server_err = server.communicate(timeout=60)
+        server.wait(timeout=60)
+    server_log = (workdir / "server.log").read_text(errors="replace")
     return {
         "database": database,
         "users": args.users,
@@ -319,6 +364,7 @@ def run(database: str, args, data_file: Path) -> dict:
         "import": {
             "rows": args.rows,
             "seconds": round(import_seconds, 1) if import_seconds else None,
+            "writing_from_s": round(writing, 1) if writing else None,
             "created": outcome.get("created"),
             "exit_code": importer.returncode,
         },
@@ -335,7 +381,7 @@ def run(database: str, args, data_file: Path) -> dict:
             }
             for kind, times in sorted(stats.times.items())
         },
-        "server_errors_logged": server_err.decode(errors="replace").count("Traceback"),
+        "server_errors_logged": server_log.count("Traceback"),
     }
 
 
@@ -344,16 +390,20 @@ def report(result: dict) -> None:
     print(
         f"\n{result['database']}: {result['users']} people for {result['window_s']} s; "
         f"import of {imp['rows']:,} rows: "
-        + (f"{imp['seconds']} s, {imp['created']} created" if imp["seconds"] else "did not finish")
+        + (
+            f"{imp['seconds']} s (writing from {imp['writing_from_s']} s), {imp['created']} created"
+            if imp["seconds"]
+            else "did not finish"
+        )
     )
-    print(f"{'kind':16} {'count':>6} {'errors':>6} {'503':>4} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'kind':22} {'count':>6} {'errors':>6} {'503':>4} {'p50 ms':>8} {'p95 ms':>8}")
     for kind, k in result["kinds"].items():
         print(
-            f"{kind:16} {k['count']:>6} {k['errors']:>6} {k['busy_503_retried']:>4} "
+            f"{kind:22} {k['count']:>6} {k['errors']:>6} {k['busy_503_retried']:>4} "
             f"{k['p50_ms']:>8} {k['p95_ms']:>8}  max {k['max_ms']} ms, {k['per_s']}/s"
         )
         for example in k["error_examples"]:
-            print(f"{'':16} e.g. {example}")
+            print(f"{'':22} e.g. {example}")
     print(f"tracebacks in the server's log: {result['server_errors_logged']}")
 
 
@@ -391,6 +441,7 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     failed = sum(k["errors"] for r in results for k in r["kinds"].values())
+    failed += sum(r["server_errors_logged"] for r in results)
     failed += sum(1 for r in results if r["import"]["exit_code"] != 0)
     print(f"\n{failed} failure(s)" if failed else "\nno errors")
     return 1 if failed else 0
