@@ -159,7 +159,9 @@ def person(base, username, innovations, entries, stats, go, stop, think, seed):
         q = urllib.parse.quote(rng.choice(QUERIES))
         if roll < 0.30:
             kind = "page"
-            path = rng.choice(["/", "/pustaka/", f"/inovasi/{rng.choice(innovations)}/"])
+            # Readers of one unit or none may not see every innovation: the list, then.
+            detail = f"/inovasi/{rng.choice(innovations)}/" if comment else "/inovasi/"
+            path = rng.choice(["/", "/pustaka/", detail])
         elif roll < 0.45:
             kind, path = "entry", f"/pustaka/{rng.choice(entries)}/"
         elif roll < 0.65:
