@@ -1,12 +1,11 @@
 """Where an import keeps its analysed rows between reading a file and writing it.
 
 An import reads, checks and analyses every row before it writes any (``actions``), so that
-the database's write lock is held only for the writing. The analysed batches would not fit
-in memory for a large file, and must not reach the database before the file is known to be
-good, so they go to a temporary file of the process: each batch JSON-encoded and
-compressed (about 10 MB for 100,000 generated rows), read back once in order. The file has
-no name on disk (``tempfile.TemporaryFile``): whatever happens to the process, nothing is
-left behind to clean up, and nothing half-imported reaches the database.
+a file with a bad row writes nothing and the database's write lock is taken only for the
+writing. The analysed batches would not fit in memory for a large file, so they go to a
+temporary file of the process: each batch JSON-encoded and compressed, read back once in
+order. The file has no name on disk (``tempfile.TemporaryFile``): whatever happens to the
+process, nothing is left behind to clean up.
 
 JSON rather than pickle: the file is read back by the same process, but a format that can
 only hold data keeps it that way.
