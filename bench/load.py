@@ -34,6 +34,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -359,6 +360,8 @@ def run(database: str, args, data_file: Path) -> dict:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     server_log = (workdir / "server.log").read_text(errors="replace")
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
     return {
         "database": database,
         "users": args.users,
@@ -428,6 +431,9 @@ def main() -> int:
         "--postgres", default="postgres://postgres@127.0.0.1:5432/labinov_load_bench"
     )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep each run's data folder and server log"
+    )
     args = parser.parse_args()
     data_file = ROOT / "var" / "bench" / f"generated-{args.rows}.csv"
     if not data_file.exists():
