@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install messages clean
+.PHONY: run test lint format install messages clean load
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ run: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "no tests collected: that is a failure"; fi; exit $$rc
+
+# Load test, not part of `make test` (about 5 minutes): 50 people browse, search and comment
+# for 60 s while 100,000 generated rows are imported, behind gunicorn, on SQLite and on
+# PostgreSQL (database labinov_load_bench on 127.0.0.1, dropped and created again).
+# Shorter: make load LOAD_ARGS="--duration 20 --users 10 --database sqlite".
+load: $(STAMP)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

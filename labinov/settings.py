@@ -164,11 +164,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several gunicorn workers share one SQLite file: wait for locks instead of failing,
-    # and let readers proceed while one writer writes.
+    # Several gunicorn workers share one SQLite file: wait for locks instead of failing
+    # (up to LABINOV_SQLITE_BUSY_TIMEOUT seconds; past it the person gets a 503 asking to
+    # try again, core/busy.py), and let readers proceed while one writer writes.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # Seconds to wait for another process's write (a long import holds the lock).
         "timeout": float(env("LABINOV_SQLITE_BUSY_TIMEOUT", "20")),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

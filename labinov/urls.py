@@ -14,5 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+# A busy database answers 503 with Retry-After instead of a 500 (core/busy.py).
+handler500 = "labinov.core.busy.server_error"
 # Uploaded files are never served from a public folder: each app serves its files
 # through a view that checks who asks (labinov.core.files.file_response).

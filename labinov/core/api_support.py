@@ -216,6 +216,11 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(Exception)
     def _unexpected(request, exc):
+        from labinov.core.busy import busy_response, is_busy
+
+        if is_busy(exc):  # 503 with Retry-After: try again in a few seconds
+            logger.warning("API: database busy on %s: %s", request.path, exc)
+            return busy_response(request)
         logger.exception("API error on %s", request.path)
         return error_response(
             500, _("Something went wrong on our side. Try again later."), "server_error"

@@ -1,11 +1,25 @@
-"""The only writers of the knowledge base. An import is one action, one transaction and
-one audit event however many rows it holds; rows are written in bulk (upsert by source and
-source_id) together with their search terms, term counts and statistics.
+"""The only writers of the knowledge base. An import is one action and one audit event
+however many rows it holds; rows are written in bulk (upsert by source and source_id)
+together with their search terms, term counts and statistics.
 
-A file is read once: rows are checked, analysed and written batch by batch. A bad row
-stops the writing (unless bad rows are to be skipped); the rest of the file is still
-checked so that every bad row is reported, and the transaction is rolled back, so a file
-with bad rows imports nothing."""
+An import never keeps others from writing for more than a moment (on SQLite one writer at
+a time holds the whole database), and still imports all of a file or nothing:
+
+1. **Read, check and analyse**, outside any transaction: rows are checked and turned into
+   search terms batch by batch, and the analysed batches go to a staging file
+   (``staging.Staging``, a temporary file of this process). Nothing is written to the
+   database. A bad row stops the analysing (unless bad rows are to be skipped); the rest
+   of the file is still checked so that every bad row is reported, and then nothing is
+   written at all.
+2. **Write** the staged batches, each in its own short transaction (a fraction of a second
+   for 2,000 rows), so that other people's writes go in between; each batch's transaction
+   also records how to undo it (``undo``). The last transaction writes the term counts,
+   statistics and audit event and marks the import finished.
+3. **On failure** while writing, the batches written are undone (``undo.roll_back``); if
+   the process died, the next import undoes them. So a failure midway leaves nothing
+   half-imported.
+
+Numbers: docs/benchmarks.md, "Writing while a large import runs"."""
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,10 +34,17 @@ from django.utils.translation import gettext_lazy
 from labinov.accounts.access import REGION_MANAGERS, get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
-from labinov.library import bulk
+from labinov.library import bulk, undo
 from labinov.library.exchange import COLUMNS, Problem, clean_row
-from labinov.library.models import LibraryEmbedding, LibraryEntry, LibraryStats, Replication
+from labinov.library.models import (
+    ImportWriting,
+    LibraryEmbedding,
+    LibraryEntry,
+    LibraryStats,
+    Replication,
+)
 from labinov.library.search import embeddings, index
+from labinov.library.staging import Staging
 
 AUDIT_ACTIONS = {
     "library.import": gettext_lazy("Knowledge base imported"),
@@ -125,16 +146,22 @@ class _Totals:
     lengths: list[int] = field(default_factory=lambda: [0, 0, 0])
     created: int = 0
     updated: int = 0
-    #: Words already recorded (those of the batches written so far).
+    #: Words as written in the rows (recorded for spelling correction at the end).
     known_words: set[str] = field(default_factory=set)
 
 
 def _write_batch(
-    batch: _Batch, totals: _Totals, *, source: str, indexing: index.BulkIndexing | None = None
+    batch: _Batch,
+    totals: _Totals,
+    *,
+    source: str,
+    indexing: index.BulkIndexing | None = None,
+    run: ImportWriting | None = None,
 ) -> None:
-    """Upsert one batch and its known words; add its changes of term counts and lengths
+    """Upsert one batch; add its changes of term counts and lengths, and its known words,
     to ``totals``. ``indexing``: a bulk import's way of indexing the new rows (without
-    it, the database's triggers do)."""
+    it, the database's triggers do). ``run``: the import's registration, to record how to
+    undo the batch (``undo``)."""
     # A source_id given twice (rows not read through exchange) counts once: the last wins.
     entries = list({entry[0]: entry for entry in batch.entries}.values())
     old = bulk.existing_index_texts(source, [e[0] for e in entries])
@@ -159,6 +186,13 @@ def _write_batch(
         for i in range(3):
             lengths[i] += row_lengths[i]
         values.append((source, *row_values, now, now, 0))
+    if run is not None:
+        undo.record(
+            run,
+            source=source,
+            created=[e[0] for e in entries if e[0] not in old],
+            previous=undo.previous_fields(source, [o[0] for o in old.values()]),
+        )
     if indexing:
         indexing.before_batch()
     bulk.upsert_entries(values)
@@ -166,7 +200,6 @@ def _write_batch(
         indexing.after_batch()
     if changed_text:
         LibraryEmbedding.objects.filter(entry_id__in=changed_text).delete()
-    bulk.add_words(index.surface_words(batch.written - totals.known_words))
     totals.known_words.update(batch.written)
     totals.created += len(entries) - len(old)
     totals.updated += len(old)
@@ -175,6 +208,7 @@ def _write_batch(
 def _finish(totals: _Totals) -> None:
     """Write the term counts and statistics an import changed; bump the generation so
     that every process reloads its cached vocabulary."""
+    bulk.add_words(index.surface_words(totals.known_words))
     bulk.add_term_counts(totals.df)
     LibraryStats.current()
     LibraryStats.objects.filter(pk=1).update(
@@ -204,7 +238,8 @@ def import_rows(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import checked rows, as ``exchange.iter_rows`` reads them from a file: (row
-    number, row, problems). One pass, one transaction, one audit event.
+    number, row, problems). One pass over the rows, then short transactions that write
+    them, all or nothing (see the module's docstring), one audit event.
 
     Without ``skip_invalid``, a file with any bad row imports nothing: the answer lists
     every bad row and ``imported`` is False. With it, the good rows are imported and the
@@ -212,32 +247,43 @@ def import_rows(
     ``progress(rows_read)`` is called after every batch."""
     _check_may_import(acting_user)
     result = ImportResult()
-    totals = _Totals()
-    with transaction.atomic(), index.BulkIndexing(connection) as indexing:
+    with Staging() as staged:
         for batch in _batches(rows, analyse_after_problem=skip_invalid):
             result.problems += batch.problems
             result.rows_read = batch.read
             if batch.entries and (skip_invalid or not result.problems):
-                _write_batch(batch, totals, source=source, indexing=indexing)
+                staged.add(batch.entries, batch.written)
             if progress:
                 progress(batch.read)
         if result.problems and not skip_invalid:
-            transaction.set_rollback(True)
             return ImportResult(
                 rows_read=result.rows_read, problems=result.problems, imported=False
             )
-        _finish(totals)
-        result.created, result.updated = totals.created, totals.updated
-        record_event(
-            acting_user=acting_user,
-            action="library.import",
-            details={
-                "file": file_name,
-                "created": result.created,
-                "updated": result.updated,
-                "skipped_rows": result.bad_rows,
-            },
-        )
+        run = undo.begin()
+        try:
+            totals = _Totals()
+            for entries, written in staged:
+                with transaction.atomic(), index.BulkIndexing(connection) as indexing:
+                    batch = _Batch(entries=entries, written=written)
+                    _write_batch(batch, totals, source=source, indexing=indexing, run=run)
+            with transaction.atomic():
+                _finish(totals)
+                result.created, result.updated = totals.created, totals.updated
+                record_event(
+                    acting_user=acting_user,
+                    action="library.import",
+                    details={
+                        "file": file_name,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "skipped_rows": result.bad_rows,
+                    },
+                )
+                undo.finish(run)
+        except BaseException:
+            undo.roll_back(run.pk)
+            raise
+    undo.forget(run.pk)
     return result
 
 

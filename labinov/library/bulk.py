@@ -13,7 +13,7 @@ database spends writing, and cannot update the search-term counts in the same st
 from django.db import connection
 
 from labinov.library.exchange import COLUMNS
-from labinov.library.models import LibraryEntry, LibraryTerm, LibraryWord
+from labinov.library.models import ImportUndo, LibraryEntry, LibraryTerm, LibraryWord
 
 #: The columns of the rows given to ``upsert_entries``, in order.
 ENTRY_COLUMNS = [
@@ -28,7 +28,7 @@ ENTRY_COLUMNS = [
 ]
 #: What a re-imported row changes (its source, id, creation time and count of
 #: replications stay).
-_UPDATED = [
+UPDATED_COLUMNS = [
     c for c in ENTRY_COLUMNS if c not in ("source", "source_id", "created_at", "replication_count")
 ]
 
@@ -38,7 +38,7 @@ def _q(name: str) -> str:
 
 
 def _upsert_tail() -> str:
-    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in _UPDATED)
+    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in UPDATED_COLUMNS)
     return f"ON CONFLICT ({_q('source')}, {_q('source_id')}) DO UPDATE SET {updates}"
 
 
@@ -133,4 +133,26 @@ def add_words(words: dict[str, str]) -> None:
             cursor.executemany(
                 f"INSERT INTO {table} (word, stem) VALUES (%s, %s) ON CONFLICT (word) DO NOTHING",
                 pairs,
+            )
+
+
+def add_undo(run_id: int, rows: list[tuple[str, str, str | None]]) -> None:
+    """Record how to undo rows of an import: (source, source_id, the entry's fields before
+    as JSON, or None when the import creates it). See ``undo``."""
+    if not rows:
+        return
+    table = _q(ImportUndo._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (run_id, source, source_id, previous) "
+                "SELECT %s, s, i, p::jsonb FROM unnest(%s::varchar[], %s::varchar[], %s::text[]) "
+                "AS u(s, i, p)",
+                [run_id, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (run_id, source, source_id, previous) "
+                "VALUES (%s, %s, %s, %s)",
+                [(run_id, *row) for row in rows],
             )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -203,3 +204,31 @@ class Replication(models.Model):
 
     def __str__(self):
         return f"{self.innovation} ← {self.source}"
+
+
+class ImportWriting(models.Model):
+    """An import writing its rows, in short transactions of one batch each (so that others
+    can write between them). Until ``finished`` is set, in the same transaction as the
+    import's term counts and audit event, the import can be undone from its ``ImportUndo``
+    rows; an import whose process died (``heartbeat_at`` long past) is undone by the next
+    import. See ``library/undo.py``."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField()
+    finished = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"import {self.pk} ({'finished' if self.finished else 'writing'})"
+
+
+class ImportUndo(models.Model):
+    """How to undo one row an import wrote: the entry as it was before (``previous``, its
+    changeable fields), or ``None`` when the import created it."""
+
+    run = models.ForeignKey(ImportWriting, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=20)
+    source_id = models.CharField(max_length=200)
+    previous = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+
+    def __str__(self):
+        return f"{self.source}/{self.source_id}"

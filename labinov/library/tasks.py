@@ -2,9 +2,9 @@
 sentence embeddings of new or changed entries (when the optional model is installed).
 
 Progress is visible while the file is read and checked (outside any transaction, so the
-polling page sees it at once); the file is then read again and its rows written in one
-transaction, so that a failure leaves nothing half-imported and no file sits in memory
-whole.
+polling page sees it at once); the file is then read again and its rows written by
+``actions.import_rows`` in short transactions, all or nothing (see its module), so that a
+failure leaves nothing half-imported and no file sits in memory whole.
 
 Whatever else goes wrong (a file that is not what its name says, a bug, a worker that is
 stopped or killed) ends the run as failed with a reason the user can act on: here for an
