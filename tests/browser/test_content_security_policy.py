@@ -123,12 +123,18 @@ def test_a_coordinators_pages_raise_no_violation(page, violations, login, demo):
 
 
 def test_a_team_member_edits_the_fishbone_with_htmx(page, violations, login, demo):
-    from labinov.accounts.models import RoleAssignment
+    from labinov.accounts.models import RoleAssignment, User
+    from labinov.lab import actions
     from labinov.lab.models import Problem
 
     login(page, "demo-anggota-tim", DEMO_PASSWORD)
     unit = RoleAssignment.objects.get(user__username="demo-anggota-tim").unit
     problem = Problem.objects.filter(enrolment__unit=unit).order_by("pk").first()
+    actions.reopen_stage(  # the demo unit passed diagnose: its coach reopens it
+        acting_user=User.objects.get(username="demo-coach"),
+        enrolment=problem.enrolment,
+        reason="Penyebab perlu dilengkapi.",
+    )
     visit(page, f"/lab/masalah/{problem.pk}/")
     page.select_option("#id_category", "metode")
     page.fill("#fishbone #id_text", "Formulir dicetak ulang")
