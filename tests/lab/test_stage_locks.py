@@ -110,6 +110,7 @@ def test_pages_hide_the_work_the_stage_does_not_allow(client_for, people, passed
     page = client.get(f"/lab/masalah/{problem.pk}/").content.decode()
     assert f"/lab/masalah/{problem.pk}/ubah/" not in page
     assert f"/lab/masalah/{problem.pk}/gagasan/" not in page
+    assert "masalah dan gagasannya tidak dapat diubah lagi" in page
     head = client_for(people["unit_head"]).get(f"/lab/unit/{passed_diagnose.pk}/").content.decode()
     assert f"/lab/unit/{passed_diagnose.pk}/tim/" not in head
 
