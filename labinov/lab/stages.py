@@ -279,13 +279,14 @@ def allows(stage_key: str, subject: Subject, work: Work) -> bool:
     return work in get_stage(stage_key).allows.get(subject, frozenset())
 
 
-def keys_allowing(subject: Subject, work: Work) -> tuple[str, ...]:
-    """The stages in which a subject of this kind may do this work (for a query)."""
-    return tuple(s.key for s in STAGES if allows(s.key, subject, work))
-
-
 def stages_allowing(subject: Subject, work: Work) -> tuple[Stage, ...]:
+    """The stages in which a subject of this kind may do this work, in order."""
     return tuple(s for s in STAGES if allows(s.key, subject, work))
+
+
+def keys_allowing(subject: Subject, work: Work) -> tuple[str, ...]:
+    """``stages_allowing`` as keys (for a query)."""
+    return tuple(s.key for s in stages_allowing(subject, work))
 
 
 def home_of(work: Work, subject: Subject = Subject.ENROLMENT) -> Stage:
