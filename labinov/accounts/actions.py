@@ -32,6 +32,7 @@ AUDIT_ACTIONS = {
     "api_token.created": gettext_lazy("API token created"),
     "api_token.revoked": gettext_lazy("API token revoked"),
     "person.locked_out": gettext_lazy("Logins locked after too many failed attempts"),
+    "person.site_admin_granted": gettext_lazy("Access to the technical admin site given"),
 }
 
 
@@ -168,6 +169,27 @@ def assign_role(*, acting_user, user: User, role: str, region=None, unit=None) -
         )
     forget_access(user)
     return assignment
+
+
+@transaction.atomic
+def grant_site_admin(*, acting_user, user: User) -> User:
+    """Open Django's technical admin site (/admin/) to a platform administrator: it needs
+    ``is_staff`` and, to see every model, ``is_superuser``. Only a platform administrator
+    may give it, and only to another platform administrator; nothing is recorded when the
+    account has it already."""
+    if not get_access(acting_user).is_platform_admin:
+        raise NotAllowed(_("Only a platform administrator may open the admin site to someone."))
+    if not get_access(user).is_platform_admin:
+        raise ActionError(
+            _("Give the platform administrator role first: the admin site is theirs only.")
+        )
+    if user.is_staff and user.is_superuser:
+        return user
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    record_event(acting_user=acting_user, action="person.site_admin_granted", obj=user)
+    forget_access(user)
+    return user
 
 
 @transaction.atomic

@@ -128,9 +128,8 @@ def load_demo(*, stdout=None) -> Region:
             region=None if account.role == Role.PLATFORM_ADMIN else region,
             unit=unit,
         )
-        if account.role == Role.PLATFORM_ADMIN and not user.is_staff:
-            # The Django admin needs is_staff; a demo administrator gets it.
-            User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+        if account.role == Role.PLATFORM_ADMIN:
+            account_actions.grant_site_admin(acting_user=system, user=user)
     programme = load_lab_demo(system=system, region=region)
     load_innovations_demo(system=system, programme=programme)
     load_library(system)

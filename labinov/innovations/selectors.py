@@ -10,10 +10,11 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from labinov.accounts.access import get_access
+from labinov.accounts.access import REGION_MANAGERS, get_access
+from labinov.accounts.models import Role
 from labinov.innovations.models import Innovation
-from labinov.lab.models import GateDecision
-from labinov.lab.stages import exhibited_keys
+from labinov.lab.models import Enrolment, GateDecision
+from labinov.lab.stages import Subject, Work, exhibited_keys, keys_allowing
 
 
 def _base() -> QuerySet[Innovation]:
@@ -31,6 +32,28 @@ def innovations_visible_to(user) -> QuerySet[Innovation]:
         Q(published_at__isnull=False)
         | Q(enrolment__programme__region_id__in=access.region_ids())
         | Q(enrolment__unit_id__in=access.unit_ids())
+    )
+
+
+def enrolments_to_start_innovations(user) -> QuerySet[Enrolment]:
+    """The enrolments whose stage lets them start innovations and in which ``user`` may
+    start one (``actions._common.may_work_in`` as a query): where they are the unit's head
+    or team, the units of the regions they coordinate; all for a platform administrator."""
+    access = get_access(user)
+    if not access.is_authenticated:
+        return Enrolment.objects.none()
+    qs = Enrolment.objects.select_related("unit__region", "programme").filter(
+        stage__in=keys_allowing(Subject.ENROLMENT, Work.START_INNOVATIONS)
+    )
+    if access.is_platform_admin:
+        return qs
+    unit_ids = [
+        unit_id
+        for unit_id in access.unit_ids()
+        if access.has_unit_role(unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
+    ]
+    return qs.filter(
+        Q(unit_id__in=unit_ids) | Q(unit__region_id__in=access.region_ids(REGION_MANAGERS))
     )
 
 

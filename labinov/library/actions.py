@@ -37,17 +37,18 @@ from labinov.core.errors import ActionError, NotAllowed
 from labinov.library import bulk, undo
 from labinov.library.exchange import COLUMNS, Problem, clean_row
 from labinov.library.models import (
+    ImportRun,
     ImportWriting,
     LibraryEmbedding,
     LibraryEntry,
     LibraryStats,
-    Replication,
 )
 from labinov.library.search import embeddings, index
 from labinov.library.staging import Staging
 
 AUDIT_ACTIONS = {
     "library.import": gettext_lazy("Knowledge base imported"),
+    "library.import_started": gettext_lazy("Knowledge base import started"),
     "library.entry_added": gettext_lazy("Knowledge base entry added"),
     "library.entry_updated": gettext_lazy("Knowledge base entry updated"),
     "library.replicated": gettext_lazy("Innovation replicated from the knowledge base"),
@@ -222,6 +223,33 @@ def _finish(totals: _Totals) -> None:
         transaction.on_commit(_embed_in_background)
 
 
+@transaction.atomic
+def start_import(*, acting_user, upload, skip_invalid: bool = False) -> ImportRun:
+    """Keep an uploaded file as an ``ImportRun`` and have a background worker import it
+    (``tasks.import_library_file``) once this transaction commits; its page follows it."""
+    _check_may_import(acting_user)
+    run = ImportRun.objects.create(
+        file=upload,
+        original_name=upload.name[:255],
+        skip_invalid=skip_invalid,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    record_event(
+        acting_user=acting_user,
+        action="library.import_started",
+        obj=run,
+        details={"file": run.original_name, "skip_invalid": skip_invalid},
+    )
+    transaction.on_commit(lambda: _import_in_background(run.pk))
+    return run
+
+
+def _import_in_background(run_id: int) -> None:
+    from labinov.library.tasks import import_library_file
+
+    import_library_file.enqueue(run_id)
+
+
 def _embed_in_background() -> None:
     from labinov.library.tasks import embed_library_entries
 
@@ -330,93 +358,3 @@ def upsert_entry(
         obj=entry,
     )
     return entry
-
-
-def may_replicate_into(user, enrolment) -> bool:
-    """The unit's head and team, the region's coordinator and a platform administrator
-    start innovations in an enrolled unit (as for an innovation from an idea)."""
-    from labinov.accounts.models import Role
-
-    access = get_access(user)
-    return (
-        access.is_platform_admin
-        or access.has_unit_role(enrolment.unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
-        or access.manages_region(enrolment.unit.region_id)
-    )
-
-
-@transaction.atomic
-def replicate_entry(
-    *,
-    acting_user,
-    entry: LibraryEntry,
-    enrolment,
-    observed: str,
-    imitated: str,
-    modified: str,
-    name: str = "",
-) -> Replication:
-    """Start an innovation in the acting team's own unit from a knowledge-base entry
-    ("Amati, Tiru, Modifikasi"), pre-filled from the entry and linked to it.
-
-    The innovation has no lab ``Idea``: ``Innovation.idea`` is optional, and inventing an
-    idea would put a made-up record into the unit's diagnose (with the five PP 38/2017
-    criteria ticked by no one). The replication itself, with what was observed, imitated
-    and modified, is the innovation's origin. As for an innovation from an idea, the unit
-    must have passed the diagnose gate.
-    """
-    from labinov.innovations.models import Innovation
-    from labinov.lab.stages import Subject, Work, allows
-
-    if not may_replicate_into(acting_user, enrolment):
-        raise NotAllowed(
-            _("Only the head and the innovation team of %(unit)s, or the coordinator, may do this.")
-            % {"unit": enrolment.unit}
-        )
-    if not allows(enrolment.stage, Subject.ENROLMENT, Work.START_INNOVATIONS):
-        raise ActionError(
-            _("The unit must pass the diagnose gate before it starts innovations."),
-            field="enrolment",
-        )
-    texts = {
-        "observed": (observed or "").strip(),
-        "imitated": (imitated or "").strip(),
-        "modified": (modified or "").strip(),
-    }
-    missing = {
-        "observed": _("Say what your team observed in the source innovation."),
-        "imitated": _("Say what your team imitates from it."),
-        "modified": _("Say what your team modifies for your region."),
-    }
-    for name_of_field, text in texts.items():
-        if not text:
-            raise ActionError(missing[name_of_field], field=name_of_field)
-    name = (name or entry.name).strip()[:250]
-    if not name:
-        raise ActionError(_("Give the innovation a name."), field="name")
-    form = entry.form if entry.form in Innovation.Form.values else Innovation.Form.PUBLIC_SERVICE
-    kind = Innovation.Kind.NON_DIGITAL if entry.digital is False else Innovation.Kind.DIGITAL
-    user = acting_user if getattr(acting_user, "pk", None) else None
-    innovation = Innovation.objects.create(
-        enrolment=enrolment,
-        name=name,
-        form=form,
-        kind=kind,
-        affairs=entry.sector.replace("_", " ")[:200],
-        design_problem=entry.problem,
-        design_method=entry.solution,
-        design_advantages=texts["modified"],
-        created_by=user,
-    )
-    replication = Replication.objects.create(
-        source=entry, innovation=innovation, created_by=user, **texts
-    )
-    LibraryEntry.objects.filter(pk=entry.pk).update(replication_count=F("replication_count") + 1)
-    record_event(
-        acting_user=acting_user,
-        action="library.replicated",
-        obj=innovation,
-        unit=enrolment.unit,
-        details={"entry": entry.pk, "source_id": entry.source_id, "replication": replication.pk},
-    )
-    return replication

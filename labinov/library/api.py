@@ -8,10 +8,11 @@ from pydantic import Field
 
 from labinov.core.api_support import Pagination, require_login
 from labinov.core.errors import ActionError
-from labinov.library.actions import replicate_entry
+from labinov.innovations.actions.replication import replicate_entry
+from labinov.innovations.selectors import enrolments_to_start_innovations
+from labinov.lab.models import Enrolment
 from labinov.library.models import LibraryEntry
 from labinov.library.selectors import (
-    enrolments_for_replication,
     entries_visible_to,
     replications_of,
     search_entries,
@@ -210,10 +211,8 @@ def replicate(request, entry_id: int, payload: ReplicateIn):
     to it. ``observed``, ``imitated`` and ``modified`` are required."""
     user = require_login(request)
     entry = get_object_or_404(entries_visible_to(user), pk=entry_id)
-    enrolment = enrolments_for_replication(user).filter(pk=payload.enrolment_id).first()
+    enrolment = enrolments_to_start_innovations(user).filter(pk=payload.enrolment_id).first()
     if enrolment is None:
-        from labinov.lab.models import Enrolment
-
         enrolment = Enrolment.objects.select_related("unit").filter(pk=payload.enrolment_id).first()
         if enrolment is None:
             raise ActionError(_("There is no such enrolment."), field="enrolment_id")

@@ -4,6 +4,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+#: The ``source_id`` of a local entry (one of this installation's displayed innovations):
+#: this prefix, then the innovation's number. Stable across updates.
+LOCAL_SOURCE_PREFIX = "labinov-innovation-"
+
+
+def local_source_id(innovation_id: int) -> str:
+    return f"{LOCAL_SOURCE_PREFIX}{innovation_id}"
+
+
+def local_innovation_id(source_id: str) -> int | None:
+    """The innovation number behind a local entry's ``source_id``, if it is one of ours."""
+    if source_id.startswith(LOCAL_SOURCE_PREFIX):
+        rest = source_id[len(LOCAL_SOURCE_PREFIX) :]
+        if rest.isdigit():
+            return int(rest)
+    return None
+
 
 class LibraryEntry(models.Model):
     """One innovation of the national knowledge base, in the exchange format of DESIGN.md

@@ -4,11 +4,11 @@ person who started them and by platform administrators."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from labinov.accounts.access import get_access
-from labinov.library.models import ImportRun, LibraryEntry, Replication
+from labinov.library.models import ImportRun, LibraryEntry, Replication, local_innovation_id
 from labinov.library.search import engine, index, ranking
 
 #: A hit from the same region scoring at least this share of what the text would score
@@ -86,13 +86,11 @@ def replications_of(entry: LibraryEntry) -> QuerySet[Replication]:
 def lineage(entry: LibraryEntry, depth: int = LINEAGE_DEPTH) -> list[Replication]:
     """The chain of sources behind a local entry: if the innovation it publishes was a
     replication, its source, then that source's source, up to ``depth`` generations."""
-    from labinov.innovations.actions.knowledge_base import innovation_of
-
     chain: list[Replication] = []
     seen = {entry.pk}
     current = entry
     while len(chain) < depth and current.source == LibraryEntry.Source.LOCAL:
-        innovation_id = innovation_of(current.source_id)
+        innovation_id = local_innovation_id(current.source_id)
         if innovation_id is None:
             break
         link = (
@@ -106,26 +104,3 @@ def lineage(entry: LibraryEntry, depth: int = LINEAGE_DEPTH) -> list[Replication
         seen.add(link.source_id)
         current = link.source
     return chain
-
-
-def enrolments_for_replication(user):
-    """The enrolments, past diagnose, into which ``user`` may start a replication."""
-    from labinov.accounts.models import Role
-    from labinov.lab.models import Enrolment
-    from labinov.lab.stages import Subject, Work, keys_allowing
-
-    access = get_access(user)
-    if not access.is_authenticated:
-        return Enrolment.objects.none()
-    qs = Enrolment.objects.select_related("unit__region", "programme").filter(
-        stage__in=keys_allowing(Subject.ENROLMENT, Work.START_INNOVATIONS)
-    )
-    if access.is_platform_admin:
-        return qs
-    unit_ids = [
-        unit_id
-        for unit_id in access.unit_ids()
-        if access.has_unit_role(unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
-    ]
-    region_ids = access.region_ids({Role.COORDINATOR})
-    return qs.filter(Q(unit_id__in=unit_ids) | Q(unit__region_id__in=region_ids))

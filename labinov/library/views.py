@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,13 +10,16 @@ from django_tasks_db import DatabaseBackend
 
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.workers import any_worker_alive
-from labinov.innovations.selectors import innovations_visible_to
-from labinov.library.actions import may_import, replicate_entry
+from labinov.innovations.actions.replication import replicate_entry
+from labinov.innovations.selectors import (
+    enrolments_to_start_innovations,
+    innovations_visible_to,
+)
+from labinov.library.actions import may_import, start_import
 from labinov.library.forms import ImportForm, ReplicationForm, SearchForm, SimilarForm
-from labinov.library.models import ImportRun, LibraryEntry
+from labinov.library.models import LibraryEntry
 from labinov.library.search.engine import FACETS
 from labinov.library.selectors import (
-    enrolments_for_replication,
     entries_visible_to,
     import_runs_visible_to,
     lineage,
@@ -115,7 +117,7 @@ def entry_detail(request, pk):
                 .values_list("pk", flat=True)
             ),
             "lineage": lineage(entry),
-            "may_replicate": enrolments_for_replication(request.user).exists(),
+            "may_replicate": enrolments_to_start_innovations(request.user).exists(),
         },
     )
 
@@ -125,7 +127,7 @@ def entry_detail(request, pk):
 def replicate(request, pk):
     """Amati, Tiru, Modifikasi: start an innovation in one's own unit from this entry."""
     entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
-    enrolments = enrolments_for_replication(request.user)
+    enrolments = enrolments_to_start_innovations(request.user)
     if not enrolments.exists():
         raise NotAllowed(
             _(
@@ -184,14 +186,11 @@ def import_file(request):
         )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        run = ImportRun.objects.create(
-            file=upload,
-            original_name=upload.name[:255],
+        run = start_import(
+            acting_user=request.user,
+            upload=form.cleaned_data["file"],
             skip_invalid=form.cleaned_data["skip_invalid"],
-            created_by=request.user,
         )
-        transaction.on_commit(lambda: import_library_file.enqueue(run.pk))
         return redirect("library:import_run", pk=run.pk)
     runs = import_runs_visible_to(request.user)[:10]
     return render(request, "library/import.html", {"form": form, "runs": runs})

@@ -394,3 +394,29 @@ def test_a_platform_administrator_gives_a_role_to_any_account(client, people, re
     )
     assert response.status_code == 201
     assert RoleAssignment.objects.filter(user=outsider, role=Role.COACH, region=region).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.PLATFORM_ADMIN])
+def test_only_a_platform_administrator_opens_the_admin_site(people, role):
+    admin = people[Role.PLATFORM_ADMIN]
+    with pytest.raises(NotAllowed):
+        actions.grant_site_admin(acting_user=people[role], user=admin)
+    admin.refresh_from_db()
+    assert not admin.is_staff
+    assert not AuditEvent.objects.filter(action="person.site_admin_granted").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_site_is_opened_to_platform_administrators_only_and_audited(people):
+    admin = people[Role.PLATFORM_ADMIN]
+    with pytest.raises(ActionError):
+        actions.grant_site_admin(acting_user=admin, user=people[Role.COORDINATOR])
+    assert not User.objects.get(pk=people[Role.COORDINATOR].pk).is_staff
+    other = UserFactory()
+    RoleFactory(user=other, role=Role.PLATFORM_ADMIN, region=None)
+    actions.grant_site_admin(acting_user=admin, user=other)
+    actions.grant_site_admin(acting_user=admin, user=other)  # nothing more the second time
+    other.refresh_from_db()
+    assert other.is_staff and other.is_superuser
+    assert AuditEvent.objects.filter(action="person.site_admin_granted").count() == 1

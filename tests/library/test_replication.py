@@ -8,6 +8,7 @@ import pytest
 from labinov.core.errors import NotAllowed
 from labinov.core.models import AuditEvent
 from labinov.core.system import SystemActor
+from labinov.innovations.actions.replication import replicate_entry
 from labinov.innovations.models import Innovation
 from labinov.lab import actions as lab_actions
 from labinov.lab.models import Enrolment, LabProgramme
@@ -110,7 +111,7 @@ def test_an_outsider_may_not_replicate_into_another_regions_unit(
     elsewhere,
 ):
     with pytest.raises(NotAllowed):
-        actions.replicate_entry(acting_user=outsider, entry=entry, enrolment=designing, **TEXTS)
+        replicate_entry(acting_user=outsider, entry=entry, enrolment=designing, **TEXTS)
     client = client_for(outsider)
     response = client.post(f"/pustaka/{entry.pk}/tiru/", form_data(designing))
     assert response.status_code == 400  # the foreign unit is not a choice of the form
@@ -142,9 +143,7 @@ def test_a_unit_before_diagnose_may_not_replicate(people, entry, enrolment):  # 
     from labinov.core.errors import ActionError
 
     with pytest.raises(ActionError) as exc:
-        actions.replicate_entry(
-            acting_user=people["unit_head"], entry=entry, enrolment=enrolment, **TEXTS
-        )
+        replicate_entry(acting_user=people["unit_head"], entry=entry, enrolment=enrolment, **TEXTS)
     assert exc.value.field == "enrolment"
     assert not Innovation.objects.exists()
 
@@ -189,6 +188,9 @@ def test_a_replication_is_prefilled_linked_and_shown_on_both_ends(
     assert innovation.affairs == "administrasi kependudukan"
     events = AuditEvent.objects.filter(action="library.replicated")
     assert events.count() == 1
+    # The innovation itself is created by the innovations' one writer, with its event.
+    created = AuditEvent.objects.get(action="innovations.innovation.created")
+    assert created.details["replication_of"] == entry.pk
     page = client.get(innovation.get_absolute_url()).content.decode()
     assert "Direplikasi dari" in page
     assert f'href="/pustaka/{entry.pk}/"' in page
@@ -251,12 +253,12 @@ def test_the_lineage_follows_replications_across_regions(
     designing,  # noqa: F811
     elsewhere,
 ):
-    first = actions.replicate_entry(
+    first = replicate_entry(
         acting_user=people["unit_head"], entry=entry, enrolment=designing, **TEXTS
     ).innovation
     take_through(first, "design", "deliver", "display", decider=people["coach"])
     published = LibraryEntry.objects.get(source_id=f"labinov-innovation-{first.pk}")
-    second = actions.replicate_entry(
+    second = replicate_entry(
         acting_user=outsider,
         entry=published,
         enrolment=elsewhere,

@@ -83,6 +83,12 @@ def test_who_may_import_from_the_browser(
         response = upload(client, GOOD)
     assert response.status_code == (302 if allowed else 403)
     assert LibraryEntry.objects.filter(source_id="web-1").exists() == allowed
+    # Starting the import is an action of its own, audited with the file's name.
+    started = AuditEvent.objects.filter(action="library.import_started")
+    assert started.exists() == allowed
+    assert ImportRun.objects.exists() == allowed
+    if allowed:
+        assert started.get().details["file"] == "inovasi.csv"
 
 
 @pytest.mark.django_db

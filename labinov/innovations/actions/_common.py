@@ -10,10 +10,10 @@ def actor(user):
     return user if getattr(user, "pk", None) else None
 
 
-def may_work_on(user, innovation) -> bool:
-    """The unit's head and team, the region's coordinator and a platform administrator."""
+def may_work_in(user, unit) -> bool:
+    """Who works on a unit's innovations, and starts them: the unit's head and team, the
+    region's coordinator and a platform administrator."""
     access = get_access(user)
-    unit = innovation.enrolment.unit
     return (
         access.is_platform_admin
         or access.has_unit_role(unit.pk, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
@@ -21,12 +21,20 @@ def may_work_on(user, innovation) -> bool:
     )
 
 
-def ensure_works_on(user, innovation) -> None:
-    if not may_work_on(user, innovation):
+def ensure_works_in(user, unit) -> None:
+    if not may_work_in(user, unit):
         raise NotAllowed(
             _("Only the head and the innovation team of %(unit)s, or the coordinator, may do this.")
-            % {"unit": innovation.enrolment.unit}
+            % {"unit": unit}
         )
+
+
+def may_work_on(user, innovation) -> bool:
+    return may_work_in(user, innovation.enrolment.unit)
+
+
+def ensure_works_on(user, innovation) -> None:
+    ensure_works_in(user, innovation.enrolment.unit)
 
 
 def ensure_not_finished(innovation) -> None:

@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
-from labinov.accounts.models import Role
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.innovations.actions._common import (
     actor,
     clean_or_refuse,
     ensure_not_finished,
+    ensure_works_in,
     ensure_works_on,
 )
 from labinov.innovations.actions.knowledge_base import publish_to_library
@@ -49,20 +49,29 @@ EDITABLE_FIELDS = (
 FILE_FIELDS = ("budget_file", "business_profile")
 
 
+def start_innovation(*, acting_user, enrolment, origin: dict, **fields) -> Innovation:
+    """Create an innovation in an enrolled unit: the one writer behind every way one is
+    started (from an idea, from a knowledge-base entry). The caller checks the stage, in
+    its own words; ``origin`` goes into the audit event."""
+    ensure_works_in(acting_user, enrolment.unit)
+    innovation = Innovation.objects.create(
+        enrolment=enrolment, created_by=actor(acting_user), **fields
+    )
+    record_event(
+        acting_user=acting_user,
+        action="innovations.innovation.created",
+        obj=innovation,
+        unit=enrolment.unit,
+        details=origin,
+    )
+    return innovation
+
+
 @transaction.atomic
 def create_innovation(*, acting_user, idea: Idea, name: str = "", is_demo=False) -> Innovation:
     """Turn a selected idea of a unit that has passed diagnose into an innovation."""
     enrolment = idea.problem.enrolment
-    access = get_access(acting_user)
-    if not (
-        access.is_platform_admin
-        or access.has_unit_role(enrolment.unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
-        or access.manages_region(enrolment.unit.region_id)
-    ):
-        raise NotAllowed(
-            _("Only the head and the innovation team of %(unit)s, or the coordinator, may do this.")
-            % {"unit": enrolment.unit}
-        )
+    ensure_works_in(acting_user, enrolment.unit)
     if not allows(enrolment.stage, Subject.ENROLMENT, Work.START_INNOVATIONS):
         raise ActionError(
             _("The unit must pass the diagnose gate before its ideas become innovations.")
@@ -72,24 +81,16 @@ def create_innovation(*, acting_user, idea: Idea, name: str = "", is_demo=False)
             _("Only an idea that meets all five PP 38/2017 criteria becomes an innovation."),
             field="idea",
         )
-    name = (name or idea.title).strip()[:250]
-    innovation = Innovation.objects.create(
+    return start_innovation(
+        acting_user=acting_user,
         enrolment=enrolment,
+        origin={"idea": idea.pk},
         idea=idea,
-        name=name,
+        name=(name or idea.title).strip()[:250],
         design_problem=idea.problem.description,
         design_method=idea.description,
-        created_by=actor(acting_user),
         is_demo=is_demo,
     )
-    record_event(
-        acting_user=acting_user,
-        action="innovations.innovation.created",
-        obj=innovation,
-        unit=enrolment.unit,
-        details={"idea": idea.pk},
-    )
-    return innovation
 
 
 @transaction.atomic

@@ -9,22 +9,14 @@ event beside the gate's.
 
 from labinov.core.system import SystemActor
 from labinov.innovations.models import Innovation
+from labinov.library.actions import upsert_entry
+from labinov.library.models import LibraryEntry, local_source_id
 
-SOURCE_PREFIX = "labinov-innovation-"
 LIBRARY_ACTOR = "innovations: display gate"
 
 
 def source_id(innovation: Innovation) -> str:
-    return f"{SOURCE_PREFIX}{innovation.pk}"
-
-
-def innovation_of(source_id_value: str) -> int | None:
-    """The innovation id behind a local entry's ``source_id``, if it is one of ours."""
-    if source_id_value.startswith(SOURCE_PREFIX):
-        rest = source_id_value[len(SOURCE_PREFIX) :]
-        if rest.isdigit():
-            return int(rest)
-    return None
+    return local_source_id(innovation.pk)
 
 
 def _impact(innovation: Innovation) -> str:
@@ -68,9 +60,6 @@ def library_row(innovation: Innovation) -> dict:
 def publish_to_library(innovation: Innovation):
     """Write (or refresh) the innovation's knowledge-base entry; call inside the gate's
     transaction so that a failed publication leaves no entry behind."""
-    from labinov.library.actions import upsert_entry
-    from labinov.library.models import LibraryEntry
-
     return upsert_entry(
         acting_user=SystemActor(LIBRARY_ACTOR),
         source=LibraryEntry.Source.LOCAL,

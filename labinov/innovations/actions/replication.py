@@ -1,0 +1,84 @@
+"""Replication ("Amati, Tiru, Modifikasi"): a unit starts an innovation from an entry of
+the national knowledge base. The innovation is created by ``start_innovation``, as every
+innovation is; the link to its source and the source's count are the knowledge base's."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from labinov.core.actions import record_event
+from labinov.core.errors import ActionError
+from labinov.innovations.actions._common import actor, ensure_works_in
+from labinov.innovations.actions.innovations import start_innovation
+from labinov.innovations.models import Innovation
+from labinov.lab.stages import Subject, Work, allows
+from labinov.library.models import LibraryEntry, Replication
+
+REQUIRED_TEXTS = {
+    "observed": gettext_lazy("Say what your team observed in the source innovation."),
+    "imitated": gettext_lazy("Say what your team imitates from it."),
+    "modified": gettext_lazy("Say what your team modifies for your region."),
+}
+
+
+@transaction.atomic
+def replicate_entry(
+    *,
+    acting_user,
+    entry: LibraryEntry,
+    enrolment,
+    observed: str,
+    imitated: str,
+    modified: str,
+    name: str = "",
+) -> Replication:
+    """Start an innovation in the acting team's own unit from a knowledge-base entry,
+    pre-filled from the entry and linked to it.
+
+    The innovation has no lab ``Idea``: ``Innovation.idea`` is optional, and inventing an
+    idea would put a made-up record into the unit's diagnose (with the five PP 38/2017
+    criteria ticked by no one). The replication itself, with what was observed, imitated
+    and modified, is the innovation's origin. As for an innovation from an idea, the unit
+    must have passed the diagnose gate.
+    """
+    ensure_works_in(acting_user, enrolment.unit)
+    if not allows(enrolment.stage, Subject.ENROLMENT, Work.START_INNOVATIONS):
+        raise ActionError(
+            _("The unit must pass the diagnose gate before it starts innovations."),
+            field="enrolment",
+        )
+    texts = {
+        key: (value or "").strip()
+        for key, value in (("observed", observed), ("imitated", imitated), ("modified", modified))
+    }
+    for key, text in texts.items():
+        if not text:
+            raise ActionError(str(REQUIRED_TEXTS[key]), field=key)
+    name = (name or entry.name).strip()[:250]
+    if not name:
+        raise ActionError(_("Give the innovation a name."), field="name")
+    innovation = start_innovation(
+        acting_user=acting_user,
+        enrolment=enrolment,
+        origin={"replication_of": entry.pk, "source_id": entry.source_id},
+        name=name,
+        form=entry.form if entry.form in Innovation.Form.values else Innovation.Form.PUBLIC_SERVICE,
+        kind=Innovation.Kind.NON_DIGITAL if entry.digital is False else Innovation.Kind.DIGITAL,
+        affairs=entry.sector.replace("_", " ")[:200],
+        design_problem=entry.problem,
+        design_method=entry.solution,
+        design_advantages=texts["modified"],
+    )
+    replication = Replication.objects.create(
+        source=entry, innovation=innovation, created_by=actor(acting_user), **texts
+    )
+    LibraryEntry.objects.filter(pk=entry.pk).update(replication_count=F("replication_count") + 1)
+    record_event(
+        acting_user=acting_user,
+        action="library.replicated",
+        obj=innovation,
+        unit=enrolment.unit,
+        details={"entry": entry.pk, "source_id": entry.source_id, "replication": replication.pk},
+    )
+    return replication
