@@ -7,13 +7,13 @@ leaders, coaches and assessors and the unit's own people see it.
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from labinov.accounts.access import REGION_MANAGERS, get_access
 from labinov.accounts.models import Role
 from labinov.innovations.models import Innovation
-from labinov.lab.models import Enrolment, GateDecision
+from labinov.lab.models import Enrolment, GateDecision, LabProgramme
 from labinov.lab.stages import Subject, Work, exhibited_keys, keys_allowing
 
 
@@ -37,13 +37,23 @@ def innovations_visible_to(user) -> QuerySet[Innovation]:
 
 def enrolments_to_start_innovations(user) -> QuerySet[Enrolment]:
     """The enrolments whose stage lets them start innovations and in which ``user`` may
-    start one (``actions._common.may_work_in`` as a query): where they are the unit's head
-    or team, the units of the regions they coordinate; all for a platform administrator."""
+    start one (``actions._common.may_work_in`` as a query), the current programme's first:
+    where they are the unit's head or team, the units of the regions they coordinate; all
+    for a platform administrator."""
     access = get_access(user)
     if not access.is_authenticated:
         return Enrolment.objects.none()
-    qs = Enrolment.objects.select_related("unit__region", "programme").filter(
-        stage__in=keys_allowing(Subject.ENROLMENT, Work.START_INNOVATIONS)
+    qs = (
+        Enrolment.objects.select_related("unit__region", "programme")
+        .filter(stage__in=keys_allowing(Subject.ENROLMENT, Work.START_INNOVATIONS))
+        .annotate(
+            not_running=Case(
+                When(programme__status=LabProgramme.Status.RUNNING, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        # The current programme first: running before drafted or closed, then the newest.
+        .order_by("not_running", "-programme__year", "-programme_id", "unit__name")
     )
     if access.is_platform_admin:
         return qs

@@ -170,6 +170,11 @@ class ReplicateIn(Schema):
     observed: str = Field("", max_length=5000)
     imitated: str = Field("", max_length=5000)
     modified: str = Field("", max_length=5000)
+    again: bool = Field(
+        False,
+        description="Start another innovation although the unit replicated this entry before "
+        "(without it, that answers 400 naming the earlier innovation).",
+    )
 
 
 def _replication(r) -> dict:
@@ -224,5 +229,6 @@ def replicate(request, entry_id: int, payload: ReplicateIn):
         observed=payload.observed,
         imitated=payload.imitated,
         modified=payload.modified,
+        again=payload.again,
     )
     return Status(201, _replication(replication))

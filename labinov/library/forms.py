@@ -111,10 +111,17 @@ class ReplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What changes to fit your region: its people, rules and budget."),
     )
+    again = forms.BooleanField(
+        label=_("My unit replicated it before: start another innovation from it anyway"),
+        required=False,
+    )
 
     def __init__(self, *args, enrolments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = enrolments
+        current = enrolments.first()  # the selector orders the current programme first
+        if current is not None:
+            self.fields["enrolment"].initial = current.pk
         self.fields["enrolment"].label_from_instance = lambda e: (
             f"{e.unit.name} — {e.unit.region.name} ({e.programme})"
         )

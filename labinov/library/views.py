@@ -149,6 +149,7 @@ def replicate(request, pk):
                 observed=data["observed"],
                 imitated=data["imitated"],
                 modified=data["modified"],
+                again=data["again"],
             )
         except ActionError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -162,7 +163,13 @@ def replicate(request, pk):
     return render(
         request,
         "library/replicate.html",
-        {"entry": entry, "form": form},
+        {
+            "entry": entry,
+            "form": form,
+            "earlier": replications_of(entry).filter(
+                innovation__enrolment__unit__in=enrolments.values("unit")
+            ),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

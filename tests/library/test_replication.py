@@ -17,6 +17,7 @@ from labinov.library.models import LibraryEntry, Replication
 from tests.innovations.conftest import designing, take_through  # noqa: F401
 from tests.lab.conftest import enrolment, programme  # noqa: F401
 from tests.library.conftest import row
+from tests.regions.test_api import bearer
 
 SYSTEM = SystemActor("uji")
 TEXTS = {
@@ -276,3 +277,61 @@ def test_the_lineage_follows_replications_across_regions(
     published.refresh_from_db()
     entry.refresh_from_db()
     assert (entry.replication_count, published.replication_count) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_the_current_programme_is_offered_first(client_for, people, region, unit, entry, designing):  # noqa: F811
+    # The unit took part in a closed 2022 programme (``designing``) and now in a running one.
+    LabProgramme.objects.filter(pk=designing.programme_id).update(status="closed")
+    current = LabProgramme.objects.create(
+        region=region, title="Laboratorium Inovasi Uji 2026", year=2026, status="running"
+    )
+    now = lab_actions.enrol_units(acting_user=SYSTEM, programme=current, units=[unit])[0]
+    Enrolment.objects.filter(pk=now.pk).update(stage=designing.stage)
+    page = client_for(people["unit_head"]).get(f"/pustaka/{entry.pk}/tiru/").content.decode()
+    selected = page.split(" selected>")[0].rsplit("<option", 1)[1]
+    assert f'value="{now.pk}"' in selected
+    assert "Laboratorium Inovasi Uji 2026" in page.split(" selected>")[1].split("</option>")[0]
+
+
+@pytest.mark.django_db
+def test_a_unit_is_warned_before_it_replicates_the_same_entry_again(
+    client,
+    client_for,
+    people,
+    entry,
+    designing,  # noqa: F811
+):
+    browser = client_for(people["team_member"])
+    assert browser.post(f"/pustaka/{entry.pk}/tiru/", form_data(designing)).status_code == 302
+    page = browser.get(f"/pustaka/{entry.pk}/tiru/").content.decode()
+    assert "Unit Anda sudah mereplikasi inovasi ini" in page
+
+    again = browser.post(
+        f"/pustaka/{entry.pk}/tiru/", form_data(designing, name="Akta Lahir Kedua")
+    )
+    assert again.status_code == 400
+    assert "sudah mereplikasi inovasi ini sebagai “Akta Lahir dari Bidan Desa”" in (
+        again.content.decode()
+    )
+    assert Replication.objects.count() == 1
+    # Through the API the same: refused naming the field, nothing created.
+    token_headers = bearer(people["team_member"])
+    payload = {"enrolment_id": designing.pk, **TEXTS}
+    refused = client.post(
+        f"/api/v1/library/{entry.pk}/replicate",
+        payload,
+        content_type="application/json",
+        **token_headers,
+    )
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["errors"][0]["field"] == "again"
+    assert Replication.objects.count() == 1
+    # Confirmed, a second innovation is started.
+    confirmed = browser.post(
+        f"/pustaka/{entry.pk}/tiru/", form_data(designing, name="Akta Lahir Kedua", again="on")
+    )
+    assert confirmed.status_code == 302
+    assert Replication.objects.count() == 2
+    entry.refresh_from_db()
+    assert entry.replication_count == 2

@@ -22,6 +22,15 @@ REQUIRED_TEXTS = {
 }
 
 
+def earlier_replication(entry: LibraryEntry, unit) -> Replication | None:
+    """The newest replication of ``entry`` by ``unit``, in any programme."""
+    return (
+        Replication.objects.select_related("innovation")
+        .filter(source=entry, innovation__enrolment__unit=unit)
+        .first()
+    )
+
+
 @transaction.atomic
 def replicate_entry(
     *,
@@ -32,6 +41,7 @@ def replicate_entry(
     imitated: str,
     modified: str,
     name: str = "",
+    again: bool = False,
 ) -> Replication:
     """Start an innovation in the acting team's own unit from a knowledge-base entry,
     pre-filled from the entry and linked to it.
@@ -41,6 +51,9 @@ def replicate_entry(
     criteria ticked by no one). The replication itself, with what was observed, imitated
     and modified, is the innovation's origin. As for an innovation from an idea, the unit
     must have passed the diagnose gate.
+
+    A unit that already replicated the entry (in any programme) is told so, with the
+    innovation it started then; ``again=True`` starts another one anyway.
     """
     ensure_works_in(acting_user, enrolment.unit)
     if not allows(enrolment.stage, Subject.ENROLMENT, Work.START_INNOVATIONS):
@@ -58,6 +71,16 @@ def replicate_entry(
     name = (name or entry.name).strip()[:250]
     if not name:
         raise ActionError(_("Give the innovation a name."), field="name")
+    earlier = earlier_replication(entry, enrolment.unit)
+    if earlier is not None and not again:
+        raise ActionError(
+            _(
+                "%(unit)s already replicated this innovation as “%(innovation)s”. Continue "
+                "that one, or confirm that you start another innovation from it."
+            )
+            % {"unit": enrolment.unit, "innovation": earlier.innovation.name},
+            field="again",
+        )
     innovation = start_innovation(
         acting_user=acting_user,
         enrolment=enrolment,
