@@ -512,9 +512,17 @@ def _unit_world(region, unit, programme, scorer, entry, jurors):
     )
     shown = innovation_actions.create_innovation(acting_user=SYSTEM, idea=idea, name="Di expo")
     Innovation.objects.filter(pk=shown.pk).update(stage="display")
+    shown.refresh_from_db()
     expo = innovation_actions.create_expo(
         acting_user=SYSTEM, programme=programme, title="Expo Uji", jurors=jurors
     )
+    for juror in jurors:  # every juror has scored: the best can be chosen
+        innovation_actions.score_innovation(
+            acting_user=juror,
+            expo=expo,
+            innovation=shown,
+            scores={c["key"]: 7 for c in scorecard(expo.scorecard_version)["criteria"]},
+        )
     UnitFactory(region=region, name=f"Kecamatan Baru {unit.pk}")  # to enrol
     spare = UserFactory(username=f"cadangan-{unit.pk}")
     spare_role = RoleFactory(user=spare, role=Role.ASSESSOR, region=region)

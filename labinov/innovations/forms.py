@@ -130,5 +130,9 @@ class ScoreForm(forms.Form):
         low, high = card["scale"]["min"], card["scale"]["max"]
         for c in card["criteria"]:
             self.fields[c["key"]] = forms.IntegerField(
-                label=f"{c['label']} ({c['weight']}%)", min_value=low, max_value=high
+                label=f"{c['label']} ({c['weight']}%)",
+                min_value=low,
+                max_value=high,
+                help_text=_("A whole number from %(low)d to %(high)d.")
+                % {"low": low, "high": high},
             )

@@ -104,10 +104,12 @@ def test_an_innovation_before_display_is_not_in_the_expo(people, expo, innovatio
 
 @pytest.mark.django_db
 def test_the_coordinator_chooses_the_best_on_the_expo_page(client_for, people, expo, shown):
-    juror = client_for(people["assessor"])
     form = {f"i{shown.pk}-{k}": v for k, v in FULL.items()}
-    response = juror.post(f"/inovasi/expo/{expo.pk}/nilai/{shown.pk}/", form)
-    assert response.status_code == 302
+    for juror in ("assessor", "leader"):
+        response = client_for(people[juror]).post(
+            f"/inovasi/expo/{expo.pk}/nilai/{shown.pk}/", form
+        )
+        assert response.status_code == 302
     page = client_for(people["coordinator"]).get(f"/inovasi/expo/{expo.pk}/").content.decode()
     assert "Peringkat" in page and "100,00" in page
     response = client_for(people["coordinator"]).post(
@@ -147,3 +149,60 @@ def test_the_coordinator_sets_up_an_expo_through_the_form(client_for, people, pr
     dashboard = client.get(f"/inovasi/dasbor/?wilayah={programme.region.code}").content.decode()
     assert "Purbalingga Expo Uji" in dashboard
     assert client_for(people["coach"]).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_best_waits_for_every_jurors_score(client_for, people, expo, shown):
+    actions.score_innovation(
+        acting_user=people["assessor"], expo=expo, innovation=shown, scores=FULL
+    )
+    coordinator = client_for(people["coordinator"])
+    page = coordinator.get(f"/inovasi/expo/{expo.pk}/").content.decode()
+    assert "Belum semua juri menilai semua inovasi" in page
+    leader = people["leader"]
+    assert f"{leader.get_full_name() or leader.get_username()}: {shown.name}" in page
+    assert "Pilih sebagai terbaik" not in page
+    response = coordinator.post(f"/inovasi/expo/{expo.pk}/terbaik/", {"innovation": shown.pk})
+    assert response.status_code == 400
+    assert "Belum semua juri menilai semua inovasi" in response.content.decode()
+    expo.refresh_from_db()
+    assert expo.best is None
+    assert not AuditEvent.objects.filter(action="innovations.expo.best_chosen").exists()
+
+
+@pytest.mark.django_db
+def test_the_best_is_not_chosen_before_the_expo_is_held(people, expo, shown):
+    import datetime
+
+    from django.utils import timezone
+
+    for juror in ("assessor", "leader"):
+        actions.score_innovation(
+            acting_user=people[juror], expo=expo, innovation=shown, scores=FULL
+        )
+    expo.held_on = timezone.localdate() + datetime.timedelta(days=3)
+    expo.save()
+    with pytest.raises(ActionError, match="pilih inovasi terbaik setelahnya"):
+        actions.choose_best(acting_user=people["coordinator"], expo=expo, innovation=shown)
+    expo.refresh_from_db()
+    assert expo.best is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["unit_head", "team_member"])
+def test_a_competing_units_people_are_not_jurors(client_for, people, programme, enrolment, role):
+    client = client_for(people["coordinator"])
+    response = client.post(
+        f"/inovasi/expo/baru/?program={programme.pk}",
+        {"title": "Expo Uji", "jurors": [people["assessor"].pk, people[role].pk]},
+    )
+    assert response.status_code == 200
+    assert "tidak boleh menilai inovasi unitnya sendiri" in response.content.decode()
+    assert not programme.expos.exists()
+
+
+@pytest.mark.django_db
+def test_the_scale_is_shown_to_the_jury(client_for, people, expo, shown):
+    page = client_for(people["assessor"]).get(f"/inovasi/expo/{expo.pk}/").content.decode()
+    assert "setiap kriteria dinilai 0 sampai 10" in page
+    assert "Bilangan bulat dari 0 sampai 10." in page

@@ -11,7 +11,12 @@ from labinov.innovations.actions.delivery import (
     resolve_risk,
     set_service_measure,
 )
-from labinov.innovations.actions.expo import choose_best, create_expo, score_innovation
+from labinov.innovations.actions.expo import (
+    best_refusal,
+    choose_best,
+    create_expo,
+    score_innovation,
+)
 from labinov.innovations.actions.innovations import (
     create_innovation,
     decide_innovation_gate,
@@ -41,6 +46,7 @@ __all__ = [
     "add_monitoring_comment",
     "add_photo",
     "add_risk",
+    "best_refusal",
     "choose_best",
     "create_expo",
     "create_innovation",

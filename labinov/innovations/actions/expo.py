@@ -3,15 +3,23 @@
 import datetime
 
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
+from labinov.accounts.models import Role, RoleAssignment
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.innovations.models import Expo, Innovation, JuryScore
 from labinov.innovations.scorecard import DEFAULT_VERSION, scorecard, total
+from labinov.innovations.selectors import expo_entries
 from labinov.lab.models import LabProgramme
 from labinov.lab.stages import exhibited_keys
+
+#: The roles of a unit's own people: they may not judge an expo their unit competes in.
+COMPETING_ROLES = (Role.UNIT_HEAD, Role.TEAM_MEMBER)
+#: How many missing scores a refusal names before it says how many more.
+NAMED_MISSING = 5
 
 
 def _ensure_manages(acting_user, programme) -> None:
@@ -39,6 +47,24 @@ def create_expo(
         scorecard(scorecard_version)
     except KeyError:
         raise ActionError(_("There is no such scorecard."), field="scorecard_version") from None
+    competing = (
+        RoleAssignment.objects.filter(
+            user__in=[u.pk for u in jurors],
+            role__in=COMPETING_ROLES,
+            unit__enrolments__programme=programme,
+        )
+        .select_related("user", "unit")
+        .order_by("user__username")
+    )
+    if competing:
+        raise ActionError(
+            _(
+                "A juror may not judge their own unit's innovation: %(people)s work in a unit "
+                "taking part in this programme. Choose other jurors."
+            )
+            % {"people": ", ".join(f"{a.user} ({a.unit})" for a in competing)},
+            field="jurors",
+        )
     expo = Expo.objects.create(
         programme=programme, title=title[:250], held_on=held_on, scorecard_version=scorecard_version
     )
@@ -67,6 +93,11 @@ def score_innovation(*, acting_user, expo: Expo, innovation: Innovation, scores:
     if not expo.jurors.filter(pk=getattr(acting_user, "pk", None)).exists():
         raise NotAllowed(_("Only the expo's jury may score."))
     _ensure_entry(expo, innovation)
+    unit = innovation.enrolment.unit
+    if get_access(acting_user).has_unit_role(unit.pk, set(COMPETING_ROLES)):
+        raise NotAllowed(
+            _("You work in %(unit)s: you may not score its innovation.") % {"unit": unit}
+        )
     card = scorecard(expo.scorecard_version)
     low, high = card["scale"]["min"], card["scale"]["max"]
     clean = {}
@@ -99,10 +130,42 @@ def score_innovation(*, acting_user, expo: Expo, innovation: Innovation, scores:
     return row
 
 
+def best_refusal(expo: Expo, *, today: datetime.date | None = None) -> str | None:
+    """Why the best innovation cannot be chosen yet, or None: the expo must have been
+    held, and every juror must have scored every innovation taking part."""
+    today = today or timezone.localdate()
+    if expo.held_on and today < expo.held_on:
+        return _("The expo is held on %(date)s: choose the best innovation after it.") % {
+            "date": formats.date_format(expo.held_on, "j F Y")
+        }
+    jurors = list(expo.jurors.order_by("username"))
+    if not jurors:
+        return _("The expo has no jury yet.")
+    entries = list(expo_entries(expo).order_by("name"))
+    scored = set(JuryScore.objects.filter(expo=expo).values_list("juror_id", "innovation_id"))
+    missing = [
+        f"{juror.get_full_name() or juror.get_username()}: {innovation.name}"
+        for juror in jurors
+        for innovation in entries
+        if (juror.pk, innovation.pk) not in scored
+    ]
+    if not missing:
+        return None
+    named = "; ".join(missing[:NAMED_MISSING])
+    if len(missing) > NAMED_MISSING:
+        named += " " + _("and %(n)d more") % {"n": len(missing) - NAMED_MISSING}
+    return _("Not every juror has scored every innovation yet. Still missing: %(missing)s.") % {
+        "missing": named
+    }
+
+
 @transaction.atomic
 def choose_best(*, acting_user, expo: Expo, innovation: Innovation) -> Expo:
     _ensure_manages(acting_user, expo.programme)
     _ensure_entry(expo, innovation)
+    refusal = best_refusal(expo)
+    if refusal:
+        raise ActionError(refusal, field="innovation")
     expo.best = innovation
     expo.save(update_fields=["best"])
     record_event(

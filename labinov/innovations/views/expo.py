@@ -38,7 +38,7 @@ def expo_create(request):
                 acting_user=request.user, programme=programme, **form.cleaned_data
             )
         except ActionError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("The expo is set up."))
             return redirect(expo)
@@ -82,6 +82,7 @@ def expo_detail(request, pk, score_form=None, scoring=None):
             "ranking": expo_ranking(expo),
             "is_juror": is_juror,
             "manages": get_access(request.user).manages_region(expo.programme.region_id),
+            "best_refusal": actions.best_refusal(expo),
         },
         status=400 if score_form is not None else 200,
     )
@@ -111,7 +112,13 @@ def expo_score(request, pk, innovation_pk):
 def expo_best(request, pk):
     expo = _expo(request, pk)
     innovation = get_object_or_404(expo_entries(expo), pk=request.POST.get("innovation") or 0)
-    actions.choose_best(acting_user=request.user, expo=expo, innovation=innovation)
+    try:
+        actions.choose_best(acting_user=request.user, expo=expo, innovation=innovation)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        refused = expo_detail(request, pk)
+        refused.status_code = 400
+        return refused
     messages.success(
         request, _("%(name)s is chosen as the best innovation.") % {"name": innovation.name}
     )
