@@ -192,6 +192,11 @@ ENDPOINTS = {
         lambda s: f"/lab/gagasan/{s.idea.pk}/ubah/", TEAM, lambda s: {**IDEA, "title": "Baru"}
     ),
     "lab.cause_remove": Endpoint(lambda s: f"/lab/penyebab/{s.cause.pk}/hapus/", TEAM),
+    "lab.cause_restore": Endpoint(
+        lambda s: f"/lab/masalah/{s.problem.pk}/penyebab/pulihkan/",
+        TEAM,
+        lambda s: {"removal": s.removal.pk},
+    ),
     # --- the lab: a region's programmes ------------------------------------------------
     "lab.programme_create": Endpoint(
         lambda s: f"/lab/baru/?wilayah={s.region.code}",
@@ -484,6 +489,12 @@ def _unit_world(region, unit, programme, scorer, entry, jurors):
     cause = lab_actions.add_cause(
         acting_user=SYSTEM, problem=problem, category="metode", text="Manual"
     )
+    removal = lab_actions.remove_cause(
+        acting_user=SYSTEM,
+        cause=lab_actions.add_cause(
+            acting_user=SYSTEM, problem=problem, category="manusia", text="Dihapus"
+        ),
+    )
     UsgScore.objects.create(problem=problem, scorer=scorer, urgency=5, seriousness=5, growth=5)
     idea = lab_actions.add_idea(
         acting_user=SYSTEM,
@@ -535,6 +546,7 @@ def _unit_world(region, unit, programme, scorer, entry, jurors):
         member=member,
         problem=problem,
         cause=cause,
+        removal=removal,
         idea=idea,
         innovation=innovation,
         milestone=milestone,

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from labinov.accounts.access import get_access
+from labinov.core.models import AuditEvent
 from labinov.lab.models import (
     Commitment,
     Enrolment,
@@ -206,3 +207,20 @@ def current_stage(programme: LabProgramme) -> str:
     if not stages:
         return STAGE_KEYS[0]
     return min(stages, key=stage_index)
+
+
+def restorable_removal(problem: Problem, removal_id) -> AuditEvent | None:
+    """The removal of one of ``problem``'s causes with this id, if it is not undone yet."""
+    try:
+        removal_id = int(removal_id)
+    except (TypeError, ValueError):
+        return None
+    removal = AuditEvent.objects.filter(
+        pk=removal_id, action="lab.cause.removed", details__problem=problem.pk
+    ).first()
+    if removal is None or "category" not in removal.details:
+        return None
+    undone = AuditEvent.objects.filter(
+        action="lab.cause.restored", details__removal=removal.pk
+    ).exists()
+    return None if undone else removal

@@ -35,4 +35,5 @@ urlpatterns = [
     path("masalah/<int:pk>/gagasan/", diagnose.idea_add, name="idea_add"),
     path("gagasan/<int:pk>/ubah/", diagnose.idea_edit, name="idea_edit"),
     path("penyebab/<int:pk>/hapus/", diagnose.cause_remove, name="cause_remove"),
+    path("masalah/<int:pk>/penyebab/pulihkan/", diagnose.cause_restore, name="cause_restore"),
 ]

@@ -208,8 +208,41 @@ def test_causes_are_added_and_removed_with_htmx(client_for, people, enrolment):
     assert "Verifikasi berkas manual" in html
     cause = Cause.objects.get()
     response = client.post(f"/lab/penyebab/{cause.pk}/hapus/", HTTP_HX_REQUEST="true")
-    assert "Verifikasi berkas manual" not in response.content.decode()
+    html = response.content.decode()
+    assert "Verifikasi berkas manual" not in html.split('class="causes"', 1)[1]
+    assert "Penyebab “Verifikasi berkas manual” dihapus." in html and "Batalkan" in html
     assert not Cause.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_removed_cause_can_be_restored_once(client_for, people, enrolment, outsider):
+    problem = add_problem(enrolment)
+    client = client_for(people["team_member"])
+    client.post(f"/lab/masalah/{problem.pk}/penyebab/", {"category": "metode", "text": "Manual"})
+    cause = Cause.objects.get()
+    # Without JavaScript: the page comes back with the offer to undo.
+    response = client.post(f"/lab/penyebab/{cause.pk}/hapus/")
+    assert response.status_code == 302 and "?dihapus=" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Penyebab “Manual” dihapus." in page
+    removal = response["Location"].split("dihapus=")[1].split("#")[0]
+    url = f"/lab/masalah/{problem.pk}/penyebab/pulihkan/"
+    assert client_for(outsider).post(url, {"removal": removal}).status_code == 404
+    assert not Cause.objects.exists()
+    assert client.post(url, {"removal": removal}).status_code == 302
+    restored = Cause.objects.get()
+    assert (restored.category, restored.text) == ("metode", "Manual")
+    assert AuditEvent.objects.filter(action="lab.cause.restored").count() == 1
+    # Once: a second undo is refused and changes nothing; the page no longer offers it.
+    again = client.post(url, {"removal": removal})
+    assert again.status_code == 400
+    assert "tidak dapat dibatalkan" in again.content.decode()
+    assert Cause.objects.count() == 1
+    page = client.get(f"/lab/masalah/{problem.pk}/?dihapus={removal}").content.decode()
+    assert "Batalkan" not in page
+    # A made-up or foreign removal id offers nothing and restores nothing.
+    assert client.post(url, {"removal": "x"}).status_code == 400
+    assert Cause.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from labinov.accounts.models import Role
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.links import is_http_url
+from labinov.core.models import AuditEvent
 from labinov.lab.actions._common import (
     clean_or_refuse,
     ensure_reads,
@@ -20,6 +21,7 @@ from labinov.lab.actions._common import (
 )
 from labinov.lab.models import CRITERIA, Cause, Comment, Enrolment, Idea, Problem, UsgScore
 from labinov.lab.requirements import priority_problems
+from labinov.lab.selectors import restorable_removal
 from labinov.lab.stages import Work
 
 PROBLEM_FIELDS = (
@@ -160,17 +162,41 @@ def add_cause(*, acting_user, problem: Problem, category: str, text: str) -> Cau
 
 
 @transaction.atomic
-def remove_cause(*, acting_user, cause: Cause) -> None:
+def remove_cause(*, acting_user, cause: Cause) -> AuditEvent:
+    """Remove a cause; the returned audit event keeps it, so that ``restore_cause`` can
+    undo the removal."""
     ensure_works_in(acting_user, cause.problem.enrolment)
     ensure_stage_allows(cause.problem.enrolment, Work.PROBLEMS)
-    record_event(
+    removal = record_event(
         acting_user=acting_user,
         action="lab.cause.removed",
         obj=cause,
         unit=cause.problem.enrolment.unit,
-        details={"problem": cause.problem_id, "text": cause.text},
+        details={"problem": cause.problem_id, "text": cause.text, "category": cause.category},
     )
     cause.delete()
+    return removal
+
+
+@transaction.atomic
+def restore_cause(*, acting_user, problem: Problem, removal_id) -> Cause:
+    """Undo the removal of a cause of ``problem``: the cause comes back as it was, once."""
+    ensure_works_in(acting_user, problem.enrolment)
+    ensure_stage_allows(problem.enrolment, Work.PROBLEMS)
+    removal = restorable_removal(problem, removal_id)
+    if removal is None:
+        raise ActionError(_("This removal cannot be undone: it was undone already."))
+    cause = Cause.objects.create(
+        problem=problem, category=removal.details["category"], text=removal.details["text"]
+    )
+    record_event(
+        acting_user=acting_user,
+        action="lab.cause.restored",
+        obj=cause,
+        unit=problem.enrolment.unit,
+        details={"problem": problem.pk, "removal": removal.pk},
+    )
+    return cause
 
 
 @transaction.atomic

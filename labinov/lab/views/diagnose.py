@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts.access import get_access
-from labinov.core.errors import NotAllowed
+from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.view_support import apply_action
 from labinov.lab import actions
 from labinov.lab.forms import (
@@ -21,11 +21,12 @@ from labinov.lab.forms import (
 from labinov.lab.models import Cause, Idea, Problem, UsgScore
 from labinov.lab.requirements import priority_problems
 from labinov.lab.selectors import (
+    restorable_removal,
     usg_ranking,
     workspaces_visible_to,
 )
 from labinov.lab.stages import Work, home_of
-from labinov.lab.views._common import allowed_work, refusal_of
+from labinov.lab.views._common import allowed_work
 from labinov.lab.views.workspace import comments_by_target, readable_enrolment
 from labinov.library.selectors import similar_entries
 
@@ -174,13 +175,21 @@ def problem_edit(request, pk):
     )
 
 
+#: The query parameter naming a cause's removal that the fishbone offers to undo.
+UNDO_PARAM = "dihapus"
+
+
 def problem_detail(request, pk):
     problem = readable_problem(request, pk)
-    return render(request, "lab/problem_detail.html", _problem_context(request, problem))
+    context = _problem_context(request, problem)
+    if UNDO_PARAM in request.GET and context["can"][Work.PROBLEMS]:
+        context["removed"] = restorable_removal(problem, request.GET[UNDO_PARAM])
+    return render(request, "lab/problem_detail.html", context)
 
 
-def _causes_response(request, problem, form=None, status=200):
+def _causes_response(request, problem, form=None, status=200, removed=None):
     context = _problem_context(request, problem, **({"cause_form": form} if form else {}))
+    context["removed"] = removed
     if request.htmx:
         # htmx swaps only successful answers; the form's message shows in the fragment.
         return render(request, "lab/_fishbone.html", context)
@@ -208,21 +217,45 @@ def cause_add(request, pk):
 @login_required
 @require_POST
 def cause_remove(request, pk):
+    """Remove a cause; the fishbone then offers to undo it (``cause_restore``)."""
     cause = get_object_or_404(
         Cause.objects.filter(problem__enrolment__in=workspaces_visible_to(request.user)), pk=pk
     )
     problem = cause.problem
-    refusal = refusal_of(actions.remove_cause, acting_user=request.user, cause=cause)
-    if refusal:
-        messages.error(request, refusal)
-        if request.htmx:  # htmx swaps no 400: the page reloads and shows the message
-            return HttpResponse(status=400, headers={"HX-Refresh": "true"})
-        return render(
-            request, "lab/problem_detail.html", _problem_context(request, problem), status=400
-        )
+    try:
+        removal = actions.remove_cause(acting_user=request.user, cause=cause)
+    except ActionError as exc:
+        return _causes_refused(request, problem, exc)
     if not request.htmx:
-        return redirect(problem)
+        return redirect(f"{problem.get_absolute_url()}?{UNDO_PARAM}={removal.pk}#fishbone")
+    return _causes_response(request, problem, removed=removal)
+
+
+@login_required
+@require_POST
+def cause_restore(request, pk):
+    """Undo the removal of a cause (the removal's audit event keeps it)."""
+    problem = get_object_or_404(
+        Problem.objects.filter(enrolment__in=workspaces_visible_to(request.user)), pk=pk
+    )
+    try:
+        actions.restore_cause(
+            acting_user=request.user, problem=problem, removal_id=request.POST.get("removal")
+        )
+    except ActionError as exc:
+        return _causes_refused(request, problem, exc)
+    if not request.htmx:
+        return redirect(f"{problem.get_absolute_url()}#fishbone")
     return _causes_response(request, problem)
+
+
+def _causes_refused(request, problem, exc):
+    messages.error(request, exc.message)
+    if request.htmx:  # htmx swaps no 400: the page reloads and shows the message
+        return HttpResponse(status=400, headers={"HX-Refresh": "true"})
+    return render(
+        request, "lab/problem_detail.html", _problem_context(request, problem), status=400
+    )
 
 
 @login_required
