@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from labinov.core.links import is_safe_link
 from labinov.core.spreadsheets import csv_row, restore, xlsx_row
 from labinov.library.models import LibraryEntry
+from labinov.library.sectors import sector_key
 
 COLUMNS = [
     "source_id",
@@ -303,7 +304,7 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
                     % {"v": bad[0][:100]},
                 )
             )
-        row[column] = text
+        row[column] = sector_key(text) if column == "sector" else text
     if len(problems) > 1:
         problems.sort(key=lambda p: COLUMNS.index(p.column))
     return row, problems

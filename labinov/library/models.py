@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from labinov.library import sectors
+
 #: The ``source_id`` of a local entry (one of this installation's displayed innovations):
 #: this prefix, then the innovation's number. Stable across updates.
 LOCAL_SOURCE_PREFIX = "labinov-innovation-"
@@ -85,6 +87,10 @@ class LibraryEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("library:entry", kwargs={"pk": self.pk})
+
+    @property
+    def sector_label(self) -> str:
+        return sectors.sector_label(self.sector)
 
     @property
     def urls(self) -> list[str]:

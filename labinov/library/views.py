@@ -19,6 +19,7 @@ from labinov.library.actions import may_import, start_import
 from labinov.library.forms import ImportForm, ReplicationForm, SearchForm, SimilarForm
 from labinov.library.models import LibraryEntry
 from labinov.library.search.engine import FACETS
+from labinov.library.sectors import sector_label
 from labinov.library.selectors import (
     entries_visible_to,
     import_runs_visible_to,
@@ -40,7 +41,7 @@ def _facet_label(name, value):
     if name == "digital":
         return _("Digital") if value else _("Not digital")
     if name == "sector":
-        return str(value).replace("_", " ")
+        return sector_label(str(value))
     return value
 
 

@@ -41,7 +41,7 @@ def test_display_publishes_the_innovation_into_the_knowledge_base(client, people
     assert entry.name == "Akta Lahir dari Puskesmas"
     assert entry.region == "Kabupaten Uji Satu"
     assert entry.agency == "Dinas Kesehatan Uji"
-    assert entry.sector == "Administrasi Kependudukan"
+    assert entry.sector == "kependudukan"  # the form's "Administrasi Kependudukan", as its key
     assert entry.stage == "uji_coba"
     assert entry.form == "pelayanan_publik"
     assert entry.digital is True

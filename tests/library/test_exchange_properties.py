@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from labinov.library.exchange import COLUMNS, ExchangeError, iter_rows, read_file, write_file
 from labinov.library.models import LibraryEntry
+from labinov.library.sectors import SECTORS
 
 EXAMPLES = settings(
     max_examples=30,
@@ -56,6 +57,8 @@ def records(draw):
             "digital": draw(st.none() | st.booleans()),
             "form": draw(st.sampled_from(["", *LibraryEntry.Form.values])),
             "stage": draw(st.sampled_from(["", *LibraryEntry.Stage.values])),
+            # A sector is kept as its key (library/sectors.py), which reads back the same.
+            "sector": draw(st.sampled_from(["", *SECTORS])),
             "url": draw(_url),
         }
         out.append(record)

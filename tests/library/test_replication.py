@@ -186,7 +186,7 @@ def test_a_replication_is_prefilled_linked_and_shown_on_both_ends(
     assert innovation.design_problem == entry.problem
     assert innovation.design_method == entry.solution
     assert innovation.kind == Innovation.Kind.NON_DIGITAL
-    assert innovation.affairs == "administrasi kependudukan"
+    assert innovation.affairs == "Administrasi kependudukan"  # the sector, as people read it
     events = AuditEvent.objects.filter(action="library.replicated")
     assert events.count() == 1
     # The innovation itself is created by the innovations' one writer, with its event.

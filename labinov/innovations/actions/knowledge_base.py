@@ -11,6 +11,7 @@ from labinov.core.system import SystemActor
 from labinov.innovations.models import Innovation
 from labinov.library.actions import upsert_entry
 from labinov.library.models import LibraryEntry, local_source_id
+from labinov.library.sectors import sector_key
 
 LIBRARY_ACTOR = "innovations: display gate"
 
@@ -48,7 +49,7 @@ def library_row(innovation: Innovation) -> dict:
         "agency": innovation.enrolment.unit.name,
         "form": innovation.form,
         "digital": innovation.kind == Innovation.Kind.DIGITAL,
-        "sector": innovation.affairs,
+        "sector": sector_key(innovation.affairs),
         "stage": innovation.tahapan,
         "problem": innovation.design_problem,
         "solution": solution,

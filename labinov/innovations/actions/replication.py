@@ -88,7 +88,7 @@ def replicate_entry(
         name=name,
         form=entry.form if entry.form in Innovation.Form.values else Innovation.Form.PUBLIC_SERVICE,
         kind=Innovation.Kind.NON_DIGITAL if entry.digital is False else Innovation.Kind.DIGITAL,
-        affairs=entry.sector.replace("_", " ")[:200],
+        affairs=entry.sector_label[:200],
         design_problem=entry.problem,
         design_method=entry.solution,
         design_advantages=texts["modified"],
