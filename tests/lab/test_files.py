@@ -98,3 +98,29 @@ def test_an_evidence_file_left_out_or_empty_is_kept(people, enrolment, settings,
         )
     actions.update_problem(acting_user=people["unit_head"], problem=problem, service="KK")
     assert Problem.objects.get().evidence_file.name == stored
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_for_another_error_asks_for_the_file_again(
+    client_for, people, enrolment, settings, tmp_path
+):
+    """A browser never sends a chosen file twice: the page says it must be chosen again
+    (issue 11, defect 2), instead of dropping it silently."""
+    from labinov.lab.models import Problem
+
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(people["team_member"]).post(
+        f"/lab/unit/{enrolment.pk}/masalah/baru/",
+        {
+            "service": "Akta kelahiran",
+            "description": "",  # required: the form comes back
+            "affected": "Orang tua",
+            "evidence_file": SimpleUploadedFile("bukti-antrean.pdf", PDF),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Berkas “bukti-antrean.pdf” belum disimpan" in page
+    assert "pilih berkasnya lagi" in page
+    assert not Problem.objects.exists()
+    assert not any(tmp_path.rglob("*.pdf"))

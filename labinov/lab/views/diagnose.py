@@ -51,6 +51,7 @@ def problem_create(request, pk):
         request,
         "lab/problem_form.html",
         {"enrolment": enrolment, "form": form, "stage": home_of(Work.PROBLEMS)},
+        status=400 if request.method == "POST" else 200,
     )
 
 
