@@ -30,3 +30,28 @@ def test_a_person_searches_narrows_and_opens_an_innovation(page, library_rows):
     page.locator(".library-list a").first.click()
     page.get_by_role("heading", name="Masalah").wait_for()
     assert page.get_by_text("Inovasi serupa").is_visible()
+
+
+def test_one_search_sends_one_request_and_logs_no_error(page, library_rows):
+    """Typing then pressing "Cari" used to fire "change" and "submit": two requests, the
+    first aborted with an htmx error in the console (issue 11, defect 9)."""
+    page.goto("/pustaka/")
+    searches, errors = [], []
+    page.on(
+        "request",
+        lambda request: "/pustaka/?" in request.url and searches.append(request.url),
+    )
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.get_by_label("Masalah apa yang ingin Anda selesaikan?").fill("akta kelahiran")
+    page.get_by_role("button", name="Cari").click()
+    page.get_by_text("inovasi ditemukan").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert len(searches) == 1, searches
+    province = page.locator("#facet-province option").nth(1).get_attribute("value")
+    page.get_by_label("Provinsi").select_option(province)
+    page.wait_for_url(re.compile(r"[?&]province="))
+    page.wait_for_load_state("networkidle")
+    assert len(searches) == 2, searches
+    assert "q=akta" in searches[1]  # the facet keeps the query
+    assert errors == []
