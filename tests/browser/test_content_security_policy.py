@@ -143,7 +143,14 @@ def test_a_team_member_edits_the_fishbone_with_htmx(page, violations, login, dem
     expect(page.locator("#fishbone")).to_contain_text("Formulir dicetak ulang")
     with htmx_swap(page, "/hapus/"):
         page.get_by_role("button", name="Hapus: Formulir dicetak ulang").click()
-    expect(page.locator("#fishbone")).not_to_contain_text("Formulir dicetak ulang")
+    expect(page.locator("#fishbone .causes").first).to_be_visible()
+    for causes in page.locator("#fishbone .causes").all():
+        expect(causes).not_to_contain_text("Formulir dicetak ulang")
+    # The removal can be undone, in place.
+    with htmx_swap(page, "/pulihkan/"):
+        page.get_by_role("button", name="Batalkan").click()
+    expect(page.locator("#fishbone table")).to_contain_text("Formulir dicetak ulang")
+    expect(page.locator("#undo")).to_have_count(0)
     assert violations == []
 
 
