@@ -6,12 +6,13 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from labinov.core.api_support import ApiError, Pagination, conflict_response, require_login
 from labinov.core.errors import NotAllowed
 from labinov.lab import actions
+from labinov.lab.filtersets import ProgrammeFilterSet
 from labinov.lab.models import GateDecision, LabProgramme
 from labinov.lab.plan import plan_of
 from labinov.lab.selectors import (
@@ -27,6 +28,9 @@ from labinov.lab.stages import STAGE_KEYS
 from labinov.regions.selectors import regions_visible_to
 
 router = Router(tags=["lab"])
+
+#: The programmes list's filters under their API names (``lab/filtersets.py``).
+ProgrammeFilters = ProgrammeFilterSet.api_schema("ProgrammeFilters")
 
 #: The declared stages (lab/stages.py), as the API names them.
 StageKey = StrEnum("StageKey", {key: key for key in STAGE_KEYS})
@@ -212,14 +216,11 @@ class ProblemOut(Schema):
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Lab programmes")
 @paginate(Pagination)
-def list_programmes(request, region: str | None = None, year: int | None = None):
-    """Programmes the caller may see: anonymous callers see the public ones."""
+def list_programmes(request, filters: Query[ProgrammeFilters]):
+    """Programmes the caller may see: anonymous callers see the public ones. The filters
+    are the programmes page's (``lab/filtersets.py``)."""
     qs = with_enrolment_stages(programmes_visible_to(request.auth))
-    if region:
-        qs = qs.filter(region__code=region)
-    if year:
-        qs = qs.filter(year=year)
-    return qs
+    return ProgrammeFilterSet.from_api(filters, queryset=qs).qs_or_422()
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeDetailOut, summary="One programme")
@@ -232,7 +233,10 @@ def create_programme(request, payload: ProgrammeIn):
     """The region's coordinator (or a platform administrator) creates a programme with its
     planned dates."""
     user = require_login(request)
-    region = get_object_or_404(regions_visible_to(user), code=payload.region)
+    region = regions_visible_to(user).filter(code=payload.region).first()
+    if region is None:
+        message = _("There is no region with the code %(code)s.") % {"code": payload.region}
+        raise ApiError(422, message, "invalid", [{"field": "region", "message": message}])
     data = payload.dict(exclude={"region", "name", "plan"})
     programme = actions.create_programme(
         acting_user=user,

@@ -9,7 +9,7 @@ from pydantic import Field
 from labinov.core.api_support import Pagination, require_login
 from labinov.core.errors import ActionError
 from labinov.library.actions import replicate_entry
-from labinov.library.models import LibraryEntry
+from labinov.library.filtersets import LibraryFilterSet
 from labinov.library.selectors import (
     enrolments_for_replication,
     entries_visible_to,
@@ -75,14 +75,8 @@ class SimilarOut(HitOut):
     near_duplicate: bool
 
 
-class Filters(Schema):
-    province: str | None = None
-    region: str | None = None
-    sector: str | None = None
-    form: LibraryEntry.Form | None = None
-    digital: bool | None = None
-    stage: LibraryEntry.Stage | None = None
-    year: int | None = None
+#: The knowledge base's filters under their API names, declared in ``library/filtersets.py``.
+Filters = LibraryFilterSet.api_schema("LibraryFilters")
 
 
 def _hit(entry, score, snippet) -> dict:
@@ -104,10 +98,12 @@ def search(
 ):
     """Indonesian-aware search (stems, stop words, variants, small misspellings), best
     first, with facet counts over the results."""
+    checked = LibraryFilterSet.from_api(filters)
+    checked.qs_or_422()
     results = search_entries(
         request.auth,
         q,
-        filters=filters.dict(exclude_none=True),
+        filters=checked.values(),
         limit=limit,
         offset=offset,
         with_facets=True,
@@ -141,8 +137,8 @@ def similar(
 @router.get("/library", response=list[EntryOut], summary="Knowledge-base entries")
 @paginate(Pagination)
 def list_entries(request, filters: Query[Filters]):
-    qs = entries_visible_to(request.auth).order_by("name", "id")
-    return qs.filter(**filters.dict(exclude_none=True))
+    checked = LibraryFilterSet.from_api(filters, queryset=entries_visible_to(request.auth))
+    return checked.qs_or_422().order_by("name", "id")
 
 
 class ReplicationOut(Schema):

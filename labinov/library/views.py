@@ -13,6 +13,7 @@ from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.workers import any_worker_alive
 from labinov.innovations.selectors import innovations_visible_to
 from labinov.library.actions import may_import, replicate_entry
+from labinov.library.filtersets import LibraryFilterSet
 from labinov.library.forms import ImportForm, ReplicationForm, SearchForm, SimilarForm
 from labinov.library.models import ImportRun, LibraryEntry
 from labinov.library.search.engine import FACETS
@@ -45,9 +46,16 @@ def _facet_label(name, value):
 def search(request):
     """The public search page of the knowledge base."""
     form = SearchForm(request.GET or None)
-    context = {"form": form, "results": None, "may_import": may_import(request.user)}
-    if form.is_valid():
-        text, filters = form.cleaned_data["q"], form.filters()
+    filters = LibraryFilterSet.from_page(request.GET)
+    errors = filters.page_errors() if request.GET else []
+    context = {
+        "form": form,
+        "results": None,
+        "filter_errors": errors,
+        "may_import": may_import(request.user),
+    }
+    if form.is_valid() and not errors:
+        text = form.cleaned_data["q"]
         try:
             number = max(int(request.GET.get("page", 1)), 1)
         except ValueError:
@@ -57,7 +65,7 @@ def search(request):
             return search_entries(
                 request.user,
                 text,
-                filters=filters,
+                filters=filters.values(),
                 limit=PER_PAGE,
                 offset=(n - 1) * PER_PAGE,
                 with_facets=True,
@@ -74,9 +82,9 @@ def search(request):
             extra="&" + urlencode(params) if params else "",
             facets=[
                 {
-                    "name": name,
-                    "label": form.fields[name].label,
-                    "selected": request.GET.get(name, ""),
+                    "name": filters.page_name(name),
+                    "label": filters.form.fields[name].label,
+                    "selected": request.GET.get(filters.page_name(name), ""),
                     "values": [
                         (
                             ("true" if v else "false") if name == "digital" else v,
