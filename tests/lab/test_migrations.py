@@ -47,9 +47,7 @@ def test_the_dates_of_a_programme_become_rows_and_go_back():
 
         new = _migrate(AFTER)
         StagePlan = new.get_model("lab", "StagePlan")
-        rows = {
-            r.stage: (r.start, r.end) for r in StagePlan.objects.filter(programme_id=dated.pk)
-        }
+        rows = {r.stage: (r.start, r.end) for r in StagePlan.objects.filter(programme_id=dated.pk)}
         assert rows == {
             "drum_up": (D(2022, 10, 12), D(2022, 10, 13)),
             "diagnose": (D(2022, 10, 12), D(2022, 10, 13)),
