@@ -50,3 +50,16 @@ class RoleFactory(DjangoModelFactory):
     role = "coordinator"
     region = factory.SubFactory(RegionFactory)
     unit = None
+
+
+def programme_with_plan(*, region, title: str, year: int, plan: dict | None = None, **fields):
+    """A lab programme and its planned dates (stage key -> (start, end)), written directly
+    as test data: the plan's rules are tested through the form and the API."""
+    from labinov.lab.models import LabProgramme, StagePlan
+
+    programme = LabProgramme.objects.create(region=region, title=title, year=year, **fields)
+    StagePlan.objects.bulk_create(
+        StagePlan(programme=programme, stage=key, start=start, end=end)
+        for key, (start, end) in (plan or {}).items()
+    )
+    return programme

@@ -36,10 +36,16 @@ from labinov.innovations.models import Innovation
 from labinov.innovations.scorecard import scorecard
 from labinov.lab import actions as lab_actions
 from labinov.lab import readiness
-from labinov.lab.models import Enrolment, LabProgramme, UsgScore
+from labinov.lab.models import Enrolment, UsgScore
 from labinov.library import actions as library_actions
 from tests.conftest import _person
-from tests.factories import RegionFactory, RoleFactory, UnitFactory, UserFactory
+from tests.factories import (
+    RegionFactory,
+    RoleFactory,
+    UnitFactory,
+    UserFactory,
+    programme_with_plan,
+)
 
 SYSTEM = SystemActor("matriks")
 ROLES = (
@@ -561,14 +567,11 @@ def _unit_world(region, unit, programme, scorer, entry, jurors):
 
 def _programme(region):
     day = datetime.date(2022, 10, 12)
-    return LabProgramme.objects.create(
+    return programme_with_plan(
         region=region,
         title=f"Laboratorium Inovasi {region.code}",
         year=2022,
-        drum_up_start=day,
-        drum_up_end=day,
-        diagnose_start=day,
-        diagnose_end=day,
+        plan={"drum_up": (day, day), "diagnose": (day, day)},
     )
 
 

@@ -108,6 +108,18 @@ def require_login(request):
 _LOCATIONS = {"body", "payload", "query", "path", "form"}
 
 
+def _field_of(loc) -> str:
+    """The field a pydantic error names: its location without the leading part that says
+    where (``query``, ``body`` and the body's parameter name), so that a field that happens
+    to be called ``form`` keeps its name."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 def _validation_message(error: dict) -> str:
     """The pydantic error in the user's language, for the kinds of error a caller makes."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
@@ -150,7 +162,7 @@ def install_error_handlers(api) -> None:
     def _validation(request, exc):
         errors = [
             {
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p not in _LOCATIONS),
+                "field": _field_of(e.get("loc", ())),
                 "message": _validation_message(e),
             }
             for e in exc.errors

@@ -11,7 +11,7 @@ import datetime
 from labinov.accounts.models import User
 from labinov.lab import actions, readiness
 from labinov.lab.models import Enrolment, LabProgramme
-from labinov.lab.stages import Subject, first_of, has_gate
+from labinov.lab.stages import STAGES, Subject, first_of, has_gate
 from labinov.regions.models import Unit
 
 TITLE = "Laboratorium Inovasi Kabupaten Purbalingga 2022"
@@ -19,19 +19,17 @@ DEMO = "[Contoh demo]"
 D = datetime.date
 #: DOMAIN.md: drum-up and diagnose 12-13 October 2022, design 23 November, Purbalingga Expo
 #: and launch 15-18 December 2022; documentation after. Deliver falls between design and expo.
-DATES = {
-    "drum_up_start": D(2022, 10, 12),
-    "drum_up_end": D(2022, 10, 13),
-    "diagnose_start": D(2022, 10, 12),
-    "diagnose_end": D(2022, 10, 13),
-    "design_start": D(2022, 11, 23),
-    "design_end": D(2022, 11, 23),
-    "deliver_start": D(2022, 11, 24),
-    "deliver_end": D(2022, 12, 14),
-    "display_start": D(2022, 12, 15),
-    "display_end": D(2022, 12, 18),
-    "documentation_start": D(2022, 12, 19),
-}
+#: One (start, end) per stage, in the declared order of ``lab/stages.py`` (drum-up first);
+#: a stage declared beyond these gets no demo dates.
+DATES = (
+    (D(2022, 10, 12), D(2022, 10, 13)),
+    (D(2022, 10, 12), D(2022, 10, 13)),
+    (D(2022, 11, 23), D(2022, 11, 23)),
+    (D(2022, 11, 24), D(2022, 12, 14)),
+    (D(2022, 12, 15), D(2022, 12, 18)),
+    (D(2022, 12, 19), None),
+)
+PLAN = {stage.key: dates for stage, dates in zip(STAGES, DATES, strict=False)}
 
 DINDUKCAPIL_PROBLEMS = [
     {
@@ -184,7 +182,7 @@ def load_lab_demo(*, system, region) -> LabProgramme:
             year=2022,
             status=LabProgramme.Status.RUNNING,
             is_public=True,
-            **DATES,
+            plan=PLAN,
         )
         actions.set_coaches(acting_user=coordinator, programme=programme, coaches=[coach])
     actions.enrol_units(acting_user=coordinator, programme=programme, all_units=True)

@@ -1,24 +1,19 @@
 """The innovations API: the innovations a caller may see, and one innovation."""
 
 import datetime
-from enum import StrEnum
 
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from labinov.core.api_support import MAX_ID, Pagination
-from labinov.innovations.selectors import (
-    filter_innovations,
-    innovations_visible_to,
-    reads_work,
-)
-from labinov.lab.stages import Subject, keys_of
+from labinov.innovations.filtersets import InnovationFilterSet
+from labinov.innovations.selectors import innovations_visible_to, reads_work
 
 router = Router(tags=["innovations"])
 
-#: An innovation's stages, as the one declaration (lab/stages.py) names them.
-InnovationStage = StrEnum("InnovationStage", {key: key for key in keys_of(Subject.INNOVATION)})
+#: The innovations list's filters under their API names (typed, in the OpenAPI document).
+InnovationFilters = InnovationFilterSet.api_schema("InnovationFilters")
 
 
 class InnovationOut(Schema):
@@ -99,25 +94,14 @@ class InnovationDetailOut(InnovationOut):
 
 @router.get("/innovations", response=list[InnovationOut], summary="Innovations")
 @paginate(Pagination)
-def list_innovations(
-    request,
-    region: str | None = Query(None, max_length=20),
-    unit: int | None = Query(None, ge=1, le=MAX_ID),
-    programme: int | None = Query(None, ge=1, le=MAX_ID),
-    stage: InnovationStage | None = None,
-):
+def list_innovations(request, filters: Query[InnovationFilters]):
     """Innovations the caller may see: anonymous callers see the published ones only.
 
-    Filter by region code, unit id, programme id and current stage.
+    Filter by region code, unit id, programme id, current stage and a dashboard figure
+    (the filters of the innovations page, declared once in ``innovations/filtersets.py``).
     """
-    qs = filter_innovations(
-        innovations_visible_to(request.auth),
-        region=region,
-        unit=unit,
-        programme=programme,
-        stage=stage,
-    )
-    return qs.order_by("name", "id")
+    qs = InnovationFilterSet.from_api(filters, queryset=innovations_visible_to(request.auth))
+    return qs.qs_or_422().order_by("name", "id")
 
 
 @router.get("/innovations/{innovation_id}", response=InnovationDetailOut, summary="One innovation")

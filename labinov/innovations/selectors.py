@@ -73,19 +73,6 @@ def reads_work(user, innovation: Innovation) -> bool:
     return access.reads_unit(innovation.enrolment.unit)
 
 
-def filter_innovations(qs, *, region=None, unit=None, programme=None, stage=None):
-    """Filters shared by the list page, the API and the dashboard's links."""
-    if region:
-        qs = qs.filter(enrolment__programme__region__code=region)
-    if unit:
-        qs = qs.filter(enrolment__unit_id=unit)
-    if programme:
-        qs = qs.filter(enrolment__programme_id=programme)
-    if stage:
-        qs = qs.filter(stage=stage)
-    return qs
-
-
 def decisions_of(innovation: Innovation) -> QuerySet[GateDecision]:
     return GateDecision.objects.filter(innovation_link__innovation=innovation).order_by(
         "-decided_at", "-id"

@@ -1,11 +1,30 @@
 from django.contrib import admin
 
 from labinov.core.admin_support import ReadOnlyAdmin
-from labinov.lab.models import Enrolment, GateDecision, Idea, LabProgramme, Problem
+from labinov.lab.models import Enrolment, GateDecision, Idea, LabProgramme, Problem, StagePlan
+
+
+class StagePlanInline(admin.TabularInline):
+    """The programme's plan, read only like the rest of the admin."""
+
+    model = StagePlan
+    fields = ["stage", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(LabProgramme)
 class LabProgrammeAdmin(ReadOnlyAdmin):
+    inlines = [StagePlanInline]
     list_display = ["title", "region", "year", "status", "is_public"]
     list_filter = ["status", "is_public", "region"]
     search_fields = ["title"]

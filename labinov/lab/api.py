@@ -6,13 +6,15 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from labinov.core.api_support import ApiError, Pagination, conflict_response, require_login
 from labinov.core.errors import NotAllowed
 from labinov.lab import actions
-from labinov.lab.models import GateDecision
+from labinov.lab.filtersets import ProgrammeFilterSet
+from labinov.lab.models import GateDecision, LabProgramme
+from labinov.lab.plan import plan_of
 from labinov.lab.selectors import (
     current_stage,
     enrolments_visible_to,
@@ -22,15 +24,78 @@ from labinov.lab.selectors import (
     usg_ranking,
     with_enrolment_stages,
 )
-from labinov.lab.stages import STAGE_KEYS, STAGES
+from labinov.lab.stages import STAGE_KEYS
+from labinov.regions.selectors import regions_visible_to
 
 router = Router(tags=["lab"])
+
+#: The programmes list's filters under their API names (``lab/filtersets.py``).
+ProgrammeFilters = ProgrammeFilterSet.api_schema("ProgrammeFilters")
+
+#: The declared stages (lab/stages.py), as the API names them.
+StageKey = StrEnum("StageKey", {key: key for key in STAGE_KEYS})
+ProgrammeStatus = StrEnum("ProgrammeStatus", {s.value: s.value for s in LabProgramme.Status})
+
+PLAN_RULES = (
+    "A stage does not end before it starts and has no end without a start; a stage does "
+    "not start before the previous planned stage starts; every stage starts in the "
+    "programme's year and ends in it or the next year. A plan that breaks a rule answers "
+    "422 with each problem in `errors`, its `field` named `plan.<stage>.<start|end>`."
+)
 
 
 class StagePlanOut(Schema):
     stage: str
     start: datetime.date | None
     end: datetime.date | None
+
+
+class StagePlanIn(Schema):
+    stage: StageKey
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+
+def _plan_in(rows: list[StagePlanIn] | None) -> dict | None:
+    if rows is None:
+        return None
+    stages = [row.stage.value for row in rows]
+    twice = sorted({s for s in stages if stages.count(s) > 1})
+    if twice:
+        raise ApiError(
+            422,
+            _("Each stage may appear once in the plan: %(stages)s appear more often.")
+            % {"stages": ", ".join(twice)},
+            "invalid",
+            [{"field": "plan", "message": str(_("Each stage may appear once in the plan."))}],
+        )
+    return plan_of([{**row.dict(), "stage": row.stage.value} for row in rows])
+
+
+class ProgrammeIn(Schema):
+    region: str = Field(description="the region's code, e.g. 33.03")
+    name: str = Field(max_length=250)
+    year: int = Field(ge=2000, le=2100)
+    status: ProgrammeStatus = ProgrammeStatus.draft
+    is_public: bool = False
+    pact_text: str = ""
+    plan: list[StagePlanIn] = Field(
+        default_factory=list,
+        description="planned dates, one item per stage (stages left out have none). " + PLAN_RULES,
+    )
+
+
+class ProgrammePatch(Schema):
+    name: str | None = Field(None, max_length=250)
+    year: int | None = Field(None, ge=2000, le=2100)
+    status: ProgrammeStatus | None = None
+    is_public: bool | None = None
+    pact_text: str | None = None
+    plan: list[StagePlanIn] | None = Field(
+        None,
+        description="the stages to change: each item sets that stage's start and end (both "
+        "null removes its dates); stages left out keep theirs. " + PLAN_RULES,
+    )
 
 
 class ProgrammeOut(Schema):
@@ -70,10 +135,7 @@ class ProgrammeDetailOut(ProgrammeOut):
 
     @staticmethod
     def resolve_plan(obj):
-        return [
-            {"stage": s.key, "start": obj.planned(s.key)[0], "end": obj.planned(s.key)[1]}
-            for s in STAGES
-        ]
+        return [{**row, "stage": row["stage"].key} for row in obj.plan()]
 
 
 class EnrolmentOut(Schema):
@@ -154,19 +216,64 @@ class ProblemOut(Schema):
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Lab programmes")
 @paginate(Pagination)
-def list_programmes(request, region: str | None = None, year: int | None = None):
-    """Programmes the caller may see: anonymous callers see the public ones."""
+def list_programmes(request, filters: Query[ProgrammeFilters]):
+    """Programmes the caller may see: anonymous callers see the public ones. The filters
+    are the programmes page's (``lab/filtersets.py``)."""
     qs = with_enrolment_stages(programmes_visible_to(request.auth))
-    if region:
-        qs = qs.filter(region__code=region)
-    if year:
-        qs = qs.filter(year=year)
-    return qs
+    return ProgrammeFilterSet.from_api(filters, queryset=qs).qs_or_422()
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeDetailOut, summary="One programme")
 def get_programme(request, programme_id: int):
     return get_object_or_404(programmes_visible_to(request.auth), pk=programme_id)
+
+
+@router.post("/programmes", response={201: ProgrammeDetailOut}, summary="Create a programme")
+def create_programme(request, payload: ProgrammeIn):
+    """The region's coordinator (or a platform administrator) creates a programme with its
+    planned dates."""
+    user = require_login(request)
+    region = regions_visible_to(user).filter(code=payload.region).first()
+    if region is None:
+        message = _("There is no region with the code %(code)s.") % {"code": payload.region}
+        raise ApiError(422, message, "invalid", [{"field": "region", "message": message}])
+    data = payload.dict(exclude={"region", "name", "plan"})
+    programme = actions.create_programme(
+        acting_user=user,
+        region=region,
+        title=payload.name,
+        plan=_plan_in(payload.plan),
+        **{**data, "status": payload.status.value},
+    )
+    return Status(201, programme)
+
+
+@router.patch(
+    "/programmes/{programme_id}", response=ProgrammeDetailOut, summary="Change a programme"
+)
+def update_programme(request, programme_id: int, payload: ProgrammePatch):
+    """The region's coordinator changes a programme: only the fields sent change."""
+    user = require_login(request)
+    programme = get_object_or_404(programmes_visible_to(user), pk=programme_id)
+    data = payload.dict(exclude_unset=True, exclude={"plan"})
+    empty = sorted(k for k, v in data.items() if v is None)
+    if empty:
+        raise ApiError(
+            422,
+            _("These fields cannot be null: %(fields)s.") % {"fields": ", ".join(empty)},
+            "invalid",
+            [{"field": k, "message": str(_("This field is required."))} for k in empty],
+        )
+    if "name" in data:
+        data["title"] = data.pop("name")
+    if "status" in data:
+        data["status"] = data["status"].value
+    return actions.update_programme(
+        acting_user=user,
+        programme=programme,
+        plan=_plan_in(payload.plan if "plan" in payload.model_fields_set else None),
+        **data,
+    )
 
 
 @router.get(

@@ -1,13 +1,13 @@
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.models import Role, User
 from labinov.core.links import http_url_field
 from labinov.core.uploads import document_field
 from labinov.lab import readiness
-from labinov.lab.actions.programmes import DATE_FIELDS
 from labinov.lab.models import (
     CRITERIA,
     Cause,
@@ -17,7 +17,8 @@ from labinov.lab.models import (
     Problem,
     TeamMember,
 )
-from labinov.lab.stages import STAGE_CHOICES
+from labinov.lab.plan import END, START, check_plan
+from labinov.lab.stages import STAGE_CHOICES, STAGES
 from labinov.regions.models import Unit
 
 
@@ -29,6 +30,10 @@ class DateInput(forms.DateInput):
 
 
 class ProgrammeForm(forms.ModelForm):
+    """A programme's fields and its plan: a start and an end for each declared stage
+    (``lab/stages.py``), checked by the rules of ``lab/plan.py``. ``cleaned_data["plan"]``
+    maps every stage key to its (start, end)."""
+
     coaches = forms.ModelMultipleChoiceField(
         label=_("Coaches"),
         queryset=User.objects.none(),
@@ -39,10 +44,8 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = LabProgramme
-        fields = ["title", "year", "status", "is_public", "pact_text", *DATE_FIELDS]
-        widgets = {f: DateInput() for f in DATE_FIELDS} | {
-            "pact_text": forms.Textarea(attrs={"rows": 4})
-        }
+        fields = ["title", "year", "status", "is_public", "pact_text"]
+        widgets = {"pact_text": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +56,53 @@ class ProgrammeForm(forms.ModelForm):
         ).distinct()
         if self.instance.pk:
             self.fields["coaches"].initial = list(self.instance.coaches.all())
+        for stage in STAGES:
+            start, end = self.instance.planned(stage.key) if self.instance.pk else (None, None)
+            names = {"stage": stage.label}
+            self.fields[self.plan_field(stage.key, START)] = forms.DateField(
+                label=gettext("%(stage)s starts") % names,
+                required=False,
+                initial=start,
+                widget=DateInput(),
+            )
+            self.fields[self.plan_field(stage.key, END)] = forms.DateField(
+                label=gettext("%(stage)s ends") % names,
+                required=False,
+                initial=end,
+                widget=DateInput(),
+            )
+
+    @staticmethod
+    def plan_field(stage_key: str, part: str) -> str:
+        return f"{stage_key}_{part}"
+
+    def plan_rows(self) -> list[dict]:
+        """Each declared stage with its two bound fields, for the template's plan table."""
+        return [
+            {
+                "stage": stage,
+                "fields": [self[self.plan_field(stage.key, part)] for part in (START, END)],
+            }
+            for stage in STAGES
+        ]
+
+    def other_fields(self) -> list:
+        plan = {self.plan_field(s.key, part) for s in STAGES for part in (START, END)}
+        return [f for f in self.visible_fields() if f.name not in plan]
+
+    def clean(self):
+        data = super().clean()
+        plan = {}
+        for stage in STAGES:
+            plan[stage.key] = (
+                data.pop(self.plan_field(stage.key, START), None),
+                data.pop(self.plan_field(stage.key, END), None),
+            )
+        if not self.has_error("year"):
+            for problem in check_plan(data.get("year"), plan):
+                self.add_error(self.plan_field(problem.stage, problem.part), problem.message)
+        data["plan"] = plan
+        return data
 
     def validate_unique(self):
         """The action checks a duplicate title and says so on the field."""

@@ -62,18 +62,6 @@ class LabProgramme(models.Model):
         related_name="coached_programmes",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    drum_up_start = models.DateField(_("Drum-up starts"), null=True, blank=True)
-    drum_up_end = models.DateField(_("Drum-up ends"), null=True, blank=True)
-    diagnose_start = models.DateField(_("Diagnose starts"), null=True, blank=True)
-    diagnose_end = models.DateField(_("Diagnose ends"), null=True, blank=True)
-    design_start = models.DateField(_("Design starts"), null=True, blank=True)
-    design_end = models.DateField(_("Design ends"), null=True, blank=True)
-    deliver_start = models.DateField(_("Deliver starts"), null=True, blank=True)
-    deliver_end = models.DateField(_("Deliver ends"), null=True, blank=True)
-    display_start = models.DateField(_("Display starts"), null=True, blank=True)
-    display_end = models.DateField(_("Display ends"), null=True, blank=True)
-    documentation_start = models.DateField(_("Documentation starts"), null=True, blank=True)
-    documentation_end = models.DateField(_("Documentation ends"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "title"]
@@ -91,14 +79,63 @@ class LabProgramme(models.Model):
     def get_absolute_url(self):
         return reverse("lab:programme", kwargs={"pk": self.pk})
 
+    def _plan_by_stage(self) -> dict[str, "StagePlan"]:
+        """The plan's rows by stage key: read once per instance, from the prefetch of
+        ``plan_rows`` when the queryset made one (``selectors.with_plan``)."""
+        cached = getattr(self, "_plan_cache", None)
+        if cached is None:
+            cached = {row.stage: row for row in self.plan_rows.all()}
+            self._plan_cache = cached
+        return cached
+
+    def forget_plan(self) -> None:
+        """Drop what ``planned`` read, after the plan's rows changed."""
+        self._plan_cache = None
+        getattr(self, "_prefetched_objects_cache", {}).pop("plan_rows", None)
+
     def planned(self, stage_key: str) -> tuple[datetime.date | None, datetime.date | None]:
-        return getattr(self, f"{stage_key}_start"), getattr(self, f"{stage_key}_end")
+        """The planned start and end of a stage (None where the plan gives none)."""
+        row = self._plan_by_stage().get(stage_key)
+        return (row.start, row.end) if row else (None, None)
 
     def plan(self) -> list[dict]:
+        """Every declared stage, in order, with its planned dates."""
         return [
-            {"stage": s, "start": self.planned(s.key)[0], "end": self.planned(s.key)[1]}
+            {"stage": s, "start": start, "end": end}
             for s in STAGES
+            for start, end in (self.planned(s.key),)
         ]
+
+
+class StagePlan(models.Model):
+    """When a programme plans one stage: one row per stage that has a date, so a stage
+    added to the declaration (``lab/stages.py``) needs no new column. The rules a plan
+    follows (order, the programme's year) are in ``lab/plan.py``."""
+
+    programme = models.ForeignKey(LabProgramme, on_delete=models.CASCADE, related_name="plan_rows")
+    stage = models.CharField(_("stage"), max_length=20, choices=STAGE_CHOICES)
+    start = models.DateField(_("starts"), null=True, blank=True)
+    end = models.DateField(_("ends"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("planned stage")
+        verbose_name_plural = _("planned stages")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "stage"], name="stage_plan_once"),
+            models.CheckConstraint(
+                name="stage_plan_has_a_date",
+                condition=models.Q(start__isnull=False) | models.Q(end__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="stage_plan_ends_after_start",
+                condition=models.Q(start__isnull=True)
+                | models.Q(end__isnull=True)
+                | models.Q(end__gte=models.F("start")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} — {self.get_stage_display()}: {self.start} to {self.end}"
 
 
 class Enrolment(models.Model):

@@ -28,7 +28,8 @@ from labinov.lab.stages import STAGE_KEYS, STAGES, stage_index
 
 
 def programmes_visible_to(user) -> QuerySet[LabProgramme]:
-    qs = LabProgramme.objects.select_related("region")
+    """With the plan's rows prefetched: ``planned`` and ``plan`` then ask no query."""
+    qs = LabProgramme.objects.select_related("region").prefetch_related("plan_rows")
     access = get_access(user)
     if access.is_platform_admin:
         return qs

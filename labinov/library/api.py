@@ -11,7 +11,7 @@ from labinov.core.errors import ActionError
 from labinov.innovations.actions.replication import replicate_entry
 from labinov.innovations.selectors import enrolments_to_start_innovations
 from labinov.lab.models import Enrolment
-from labinov.library.models import LibraryEntry
+from labinov.library.filtersets import LibraryFilterSet
 from labinov.library.selectors import (
     entries_visible_to,
     replications_of,
@@ -76,14 +76,8 @@ class SimilarOut(HitOut):
     near_duplicate: bool
 
 
-class Filters(Schema):
-    province: str | None = None
-    region: str | None = None
-    sector: str | None = None
-    form: LibraryEntry.Form | None = None
-    digital: bool | None = None
-    stage: LibraryEntry.Stage | None = None
-    year: int | None = None
+#: The knowledge base's filters under their API names, declared in ``library/filtersets.py``.
+Filters = LibraryFilterSet.api_schema("LibraryFilters")
 
 
 def _hit(entry, score, snippet) -> dict:
@@ -105,10 +99,12 @@ def search(
 ):
     """Indonesian-aware search (stems, stop words, variants, small misspellings), best
     first, with facet counts over the results."""
+    checked = LibraryFilterSet.from_api(filters)
+    checked.qs_or_422()
     results = search_entries(
         request.auth,
         q,
-        filters=filters.dict(exclude_none=True),
+        filters=checked.values(),
         limit=limit,
         offset=offset,
         with_facets=True,
@@ -142,8 +138,8 @@ def similar(
 @router.get("/library", response=list[EntryOut], summary="Knowledge-base entries")
 @paginate(Pagination)
 def list_entries(request, filters: Query[Filters]):
-    qs = entries_visible_to(request.auth).order_by("name", "id")
-    return qs.filter(**filters.dict(exclude_none=True))
+    checked = LibraryFilterSet.from_api(filters, queryset=entries_visible_to(request.auth))
+    return checked.qs_or_422().order_by("name", "id")
 
 
 class ReplicationOut(Schema):

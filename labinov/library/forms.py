@@ -5,34 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from labinov.core.uploads import check_size, sniff
 from labinov.library.exchange import FORMATS, ExchangeError, check_archive, file_format
-from labinov.library.models import LibraryEntry
 
 
 class SearchForm(forms.Form):
+    """The words searched; the filters are ``filtersets.LibraryFilterSet``."""
+
     q = forms.CharField(
         label=_("What problem do you want to solve?"), required=False, max_length=500
     )
-    province = forms.CharField(label=_("Province"), required=False, max_length=100)
-    region = forms.CharField(label=_("Region"), required=False, max_length=200)
-    sector = forms.CharField(label=_("Sector"), required=False, max_length=100)
-    form = forms.ChoiceField(
-        label=_("Form"), required=False, choices=[("", _("All")), *LibraryEntry.Form.choices]
-    )
-    digital = forms.TypedChoiceField(
-        label=_("Digital"),
-        required=False,
-        choices=[("", _("All")), ("true", _("Digital")), ("false", _("Not digital"))],
-        coerce=lambda v: v == "true",
-        empty_value=None,
-    )
-    stage = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=[("", _("All")), *LibraryEntry.Stage.choices]
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
-
-    def filters(self) -> dict:
-        data = self.cleaned_data
-        return {k: v for k, v in data.items() if k != "q" and v not in (None, "")}
 
 
 def _import_help() -> str:

@@ -16,6 +16,7 @@ from labinov.innovations.selectors import (
     innovations_visible_to,
 )
 from labinov.library.actions import may_import, start_import
+from labinov.library.filtersets import LibraryFilterSet
 from labinov.library.forms import ImportForm, ReplicationForm, SearchForm, SimilarForm
 from labinov.library.models import LibraryEntry
 from labinov.library.search.engine import FACETS
@@ -48,9 +49,16 @@ def _facet_label(name, value):
 def search(request):
     """The public search page of the knowledge base."""
     form = SearchForm(request.GET or None)
-    context = {"form": form, "results": None, "may_import": may_import(request.user)}
-    if form.is_valid():
-        text, filters = form.cleaned_data["q"], form.filters()
+    filters = LibraryFilterSet.from_page(request.GET)
+    errors = filters.page_errors() if request.GET else []
+    context = {
+        "form": form,
+        "results": None,
+        "filter_errors": errors,
+        "may_import": may_import(request.user),
+    }
+    if form.is_valid() and not errors:
+        text = form.cleaned_data["q"]
         try:
             number = max(int(request.GET.get("page", 1)), 1)
         except ValueError:
@@ -60,7 +68,7 @@ def search(request):
             return search_entries(
                 request.user,
                 text,
-                filters=filters,
+                filters=filters.values(),
                 limit=PER_PAGE,
                 offset=(n - 1) * PER_PAGE,
                 with_facets=True,
@@ -77,9 +85,9 @@ def search(request):
             extra="&" + urlencode(params) if params else "",
             facets=[
                 {
-                    "name": name,
-                    "label": form.fields[name].label,
-                    "selected": request.GET.get(name, ""),
+                    "name": filters.page_name(name),
+                    "label": filters.form.fields[name].label,
+                    "selected": request.GET.get(filters.page_name(name), ""),
                     "values": [
                         (
                             ("true" if v else "false") if name == "digital" else v,

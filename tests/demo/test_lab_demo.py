@@ -4,6 +4,7 @@ from django.core.management import call_command
 from labinov.core.models import AuditEvent
 from labinov.demo.loader import DEMO_PASSWORD
 from labinov.lab.models import Enrolment, GateDecision, LabProgramme, Problem, UsgScore
+from labinov.lab.stages import STAGE_KEYS
 
 TITLE = "Laboratorium Inovasi Kabupaten Purbalingga 2022"
 
@@ -16,9 +17,12 @@ def demo(db):
 
 def test_the_2022_programme_has_its_real_dates_and_all_units(demo):
     assert demo.is_public and demo.region.code == "33.03"
-    assert str(demo.drum_up_start) == "2022-10-12" and str(demo.diagnose_end) == "2022-10-13"
-    assert str(demo.design_start) == "2022-11-23"
-    assert (str(demo.display_start), str(demo.display_end)) == ("2022-12-15", "2022-12-18")
+    dates = {key: [str(d) if d else None for d in demo.planned(key)] for key in STAGE_KEYS}
+    assert dates["drum_up"] == ["2022-10-12", "2022-10-13"]
+    assert dates["diagnose"] == ["2022-10-12", "2022-10-13"]
+    assert dates["design"] == ["2022-11-23", "2022-11-23"]
+    assert dates["display"] == ["2022-12-15", "2022-12-18"]
+    assert dates["documentation"] == ["2022-12-19", None]
     assert demo.enrolments.count() == 86
     assert [c.username for c in demo.coaches.all()] == ["demo-coach"]
 

@@ -4,21 +4,21 @@ import pytest
 
 from labinov.core.system import SystemActor
 from labinov.lab import actions, readiness
-from labinov.lab.models import LabProgramme
+from tests.factories import programme_with_plan
 
 SYSTEM = SystemActor("uji")
 
 
 @pytest.fixture
 def programme(region, unit):
-    return LabProgramme.objects.create(
+    return programme_with_plan(
         region=region,
         title="Laboratorium Inovasi Uji 2022",
         year=2022,
-        drum_up_start=datetime.date(2022, 10, 12),
-        drum_up_end=datetime.date(2022, 10, 13),
-        diagnose_start=datetime.date(2022, 10, 12),
-        diagnose_end=datetime.date(2022, 10, 13),
+        plan={
+            "drum_up": (datetime.date(2022, 10, 12), datetime.date(2022, 10, 13)),
+            "diagnose": (datetime.date(2022, 10, 12), datetime.date(2022, 10, 13)),
+        },
     )
 
 

@@ -14,6 +14,7 @@ from labinov.lab import actions as lab_actions
 from labinov.lab.models import Enrolment, LabProgramme
 from labinov.library import actions
 from labinov.library.models import LibraryEntry, Replication
+from tests.factories import programme_with_plan
 from tests.innovations.conftest import designing, take_through  # noqa: F401
 from tests.lab.conftest import enrolment, programme  # noqa: F401
 from tests.library.conftest import row
@@ -52,14 +53,14 @@ def entry(db):
 @pytest.fixture
 def elsewhere(other_region, other_unit):
     """The other region's unit, enrolled and past diagnose."""
-    other = LabProgramme.objects.create(
+    other = programme_with_plan(
         region=other_region,
         title="Laboratorium Inovasi Lain 2023",
         year=2023,
-        drum_up_start=datetime.date(2023, 1, 2),
-        drum_up_end=datetime.date(2023, 1, 3),
-        diagnose_start=datetime.date(2023, 1, 4),
-        diagnose_end=datetime.date(2023, 1, 5),
+        plan={
+            "drum_up": (datetime.date(2023, 1, 2), datetime.date(2023, 1, 3)),
+            "diagnose": (datetime.date(2023, 1, 4), datetime.date(2023, 1, 5)),
+        },
     )
     enrolled = lab_actions.enrol_units(acting_user=SYSTEM, programme=other, units=[other_unit])[0]
     Enrolment.objects.filter(pk=enrolled.pk).update(stage="design")

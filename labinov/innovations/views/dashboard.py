@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from labinov.accounts.access import get_access
 from labinov.core.errors import NotAllowed
 from labinov.innovations.dashboard import bar_chart, portfolio
+from labinov.innovations.filtersets import InnovationFilterSet
 from labinov.innovations.models import Expo
-from labinov.innovations.selectors import filter_innovations, innovations_visible_to
+from labinov.innovations.selectors import innovations_visible_to
 from labinov.lab.selectors import programmes_visible_to
 from labinov.regions.selectors import regions_visible_to
 
@@ -26,7 +27,7 @@ def dashboard(request):
             _("Only the coordinators, leaders, coaches and assessors of %(region)s see this.")
             % {"region": region}
         )
-    qs = filter_innovations(innovations_visible_to(request.user), region=code)
+    qs = InnovationFilterSet({"region": code}, queryset=innovations_visible_to(request.user)).qs
     programmes = programmes_visible_to(request.user).filter(region=region)
     programme = None
     chosen = request.GET.get("program", "")

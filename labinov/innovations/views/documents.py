@@ -6,7 +6,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from labinov.innovations import documents
-from labinov.innovations.selectors import filter_innovations, innovations_visible_to
+from labinov.innovations.filtersets import InnovationFilterSet
+from labinov.innovations.selectors import innovations_visible_to
 from labinov.lab.selectors import programmes_visible_to
 from labinov.regions.selectors import regions_visible_to
 
@@ -42,7 +43,7 @@ def _scope(request):
         return programme.title, str(programme.region), qs.filter(enrolment__programme=programme)
     if code:
         region = get_object_or_404(regions_visible_to(request.user), code=code)
-        return str(region), "", filter_innovations(qs, region=code)
+        return str(region), "", InnovationFilterSet({"region": code}, queryset=qs).qs
     raise Http404(_("Choose a programme or a region."))
 
 

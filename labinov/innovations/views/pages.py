@@ -14,7 +14,7 @@ from labinov.core.view_support import apply_action
 from labinov.innovations import actions
 from labinov.innovations.actions._common import may_work_on
 from labinov.innovations.actions.knowledge_base import source_id
-from labinov.innovations.dashboard import apply_figure
+from labinov.innovations.filtersets import InnovationFilterSet
 from labinov.innovations.forms import (
     CommentForm,
     CreateForm,
@@ -34,31 +34,23 @@ from labinov.innovations.models import (
 )
 from labinov.innovations.selectors import (
     decisions_of,
-    filter_innovations,
     innovations_visible_to,
     reads_work,
 )
 from labinov.lab.forms import GateForm
 from labinov.lab.models import Comment, Idea
 from labinov.lab.selectors import problems_visible_to
-from labinov.lab.stages import Subject, gate_requirements, get_stage, keys_of, stages_of
+from labinov.lab.stages import Subject, gate_requirements, get_stage, stages_of
 from labinov.lab.views._common import decide_from_form
 from labinov.library.models import LibraryEntry
 from labinov.library.selectors import similar_entries
 
 
 def innovation_list(request):
-    qs = innovations_visible_to(request.user)
-    params = {k: request.GET.get(k, "") for k in ("wilayah", "unit", "program", "tahap", "angka")}
-    qs = filter_innovations(
-        qs,
-        region=params["wilayah"],
-        unit=params["unit"] if params["unit"].isdigit() else None,
-        programme=params["program"] if params["program"].isdigit() else None,
-        stage=params["tahap"] if params["tahap"] in keys_of(Subject.INNOVATION) else None,
+    filters = InnovationFilterSet.from_page(
+        request.GET, queryset=innovations_visible_to(request.user)
     )
-    qs, figure_label = apply_figure(qs, params["angka"])
-    page = Paginator(qs.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(filters.page_qs().order_by("name", "id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "innovations/list.html",
@@ -66,8 +58,9 @@ def innovation_list(request):
             "page_obj": page,
             "innovations": page.object_list,
             "count": page.paginator.count,
-            "params": params,
-            "figure_label": figure_label,
+            "params": filters.page_params(),
+            "filter_errors": filters.page_errors(),
+            "figure_label": filters.figure_label,
             "stages": stages_of(Subject.INNOVATION),
             "today": timezone.localdate(),
         },

@@ -8,25 +8,53 @@ from labinov.accounts.models import Role, RoleAssignment
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError
 from labinov.lab.actions._common import clean_or_refuse, ensure_manages
-from labinov.lab.models import Enrolment, LabProgramme
+from labinov.lab.models import Enrolment, LabProgramme, StagePlan
+from labinov.lab.plan import Dates, PlanInvalid, check_plan, describe, unknown_stages
 from labinov.lab.stages import STAGE_KEYS
 from labinov.regions.models import Unit
 
-DATE_FIELDS = tuple(f"{k}_{end}" for k in STAGE_KEYS for end in ("start", "end"))
-PROGRAMME_FIELDS = ("title", "year", "status", "is_public", "pact_text", *DATE_FIELDS)
+PROGRAMME_FIELDS = ("title", "year", "status", "is_public", "pact_text")
 
 
-def _check_dates(programme: LabProgramme) -> None:
-    for key in STAGE_KEYS:
-        start, end = programme.planned(key)
-        if start and end and end < start:
-            raise ActionError(
-                _("A stage cannot end before it starts: check the dates."), field=f"{key}_end"
-            )
+def _current_plan(programme: LabProgramme) -> dict[str, Dates]:
+    return {key: programme.planned(key) for key in STAGE_KEYS if any(programme.planned(key))}
+
+
+def _checked_plan(year, current: dict[str, Dates], changes: dict[str, Dates]) -> dict:
+    """``current`` with ``changes`` applied, refused (``PlanInvalid``) if it breaks a rule
+    of ``lab/plan.py`` for a programme of ``year``."""
+    unknown = unknown_stages(changes)
+    if unknown:
+        raise ActionError(
+            _("These stages are not declared: %(keys)s.") % {"keys": ", ".join(unknown)},
+            field="plan",
+        )
+    merged = {**current, **changes}
+    problems = check_plan(year, merged)
+    if problems:
+        raise PlanInvalid(problems)
+    return {key: dates for key, dates in merged.items() if any(dates)}
+
+
+def _write_plan(programme: LabProgramme, plan: dict[str, Dates]) -> None:
+    """Make the programme's rows say ``plan`` (one row per stage with a date)."""
+    programme.plan_rows.exclude(stage__in=list(plan)).delete()
+    existing = {row.stage: row for row in programme.plan_rows.all()}
+    for key, (start, end) in plan.items():
+        row = existing.get(key)
+        if row is None:
+            StagePlan.objects.create(programme=programme, stage=key, start=start, end=end)
+        elif (row.start, row.end) != (start, end):
+            row.start, row.end = start, end
+            row.save(update_fields=["start", "end"])
+    programme.forget_plan()
 
 
 @transaction.atomic
-def create_programme(*, acting_user, region, title: str, year: int, **fields) -> LabProgramme:
+def create_programme(
+    *, acting_user, region, title: str, year: int, plan: dict[str, Dates] | None = None, **fields
+) -> LabProgramme:
+    """A programme and its plan (stage key -> (start, end), see ``lab/plan.py``)."""
     ensure_manages(acting_user, region)
     unknown = set(fields) - set(PROGRAMME_FIELDS)
     if unknown:
@@ -44,21 +72,27 @@ def create_programme(*, acting_user, region, title: str, year: int, **fields) ->
     if fields.get("pact_text") in ("", None):
         fields.pop("pact_text", None)
     programme = LabProgramme(region=region, title=title, year=year, **fields)
-    _check_dates(programme)
     clean_or_refuse(programme)
+    checked = _checked_plan(year, {}, plan or {})
     programme.save()
+    _write_plan(programme, checked)
     record_event(
         acting_user=acting_user,
         action="lab.programme.created",
         obj=programme,
         region=region,
-        details={"title": title, "year": year},
+        details={"title": title, "year": year, "plan": describe(checked)},
     )
     return programme
 
 
 @transaction.atomic
-def update_programme(*, acting_user, programme: LabProgramme, **changes) -> LabProgramme:
+def update_programme(
+    *, acting_user, programme: LabProgramme, plan: dict[str, Dates] | None = None, **changes
+) -> LabProgramme:
+    """Change a programme. ``plan`` changes the stages it names (start and end both empty
+    removes a stage's dates) and keeps the others; the whole plan is checked again when it
+    or the year changes."""
     ensure_manages(acting_user, programme)
     unknown = set(changes) - set(PROGRAMME_FIELDS)
     if unknown:
@@ -77,15 +111,22 @@ def update_programme(*, acting_user, programme: LabProgramme, **changes) -> LabP
     before = {f: getattr(programme, f) for f in changes}
     for name, value in changes.items():
         setattr(programme, name, value)
-    _check_dates(programme)
     clean_or_refuse(programme)
     changed = {
         f: [str(before[f]), str(getattr(programme, f))]
         for f in changes
         if before[f] != getattr(programme, f)
     }
+    if plan is not None or "year" in changed:
+        current = _current_plan(programme)
+        checked = _checked_plan(programme.year, current, plan or {})
+        if checked != current:
+            _write_plan(programme, checked)
+            changed["plan"] = [describe(current), describe(checked)]
     if changed:
-        programme.save(update_fields=list(changed))
+        fields = [f for f in changed if f != "plan"]
+        if fields:
+            programme.save(update_fields=fields)
         record_event(
             acting_user=acting_user,
             action="lab.programme.updated",

@@ -10,6 +10,7 @@ from labinov.accounts.access import get_access
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.view_support import apply_action
 from labinov.lab import actions
+from labinov.lab.filtersets import ProgrammeFilterSet
 from labinov.lab.forms import (
     EnrolForm,
     InviteHeadForm,
@@ -29,15 +30,21 @@ from labinov.regions.selectors import regions_visible_to
 def programme_list(request):
     access = get_access(request.user)
     managed = [r for r in regions_visible_to(request.user) if access.manages_region(r.pk)]
-    programmes = programmes_visible_to(request.user)
-    code = request.GET.get("wilayah")
+    filters = ProgrammeFilterSet.from_page(
+        request.GET, queryset=programmes_visible_to(request.user)
+    )
+    code = filters.page_params()[filters.page_name("region")]
     if code:
-        programmes = programmes.filter(region__code=code)
         managed = [r for r in managed if r.code == code]
     return render(
         request,
         "lab/programme_list.html",
-        {"programmes": programmes, "managed_regions": managed, "stages": STAGES},
+        {
+            "programmes": filters.page_qs(),
+            "managed_regions": managed,
+            "stages": STAGES,
+            "filter_errors": filters.page_errors(),
+        },
     )
 
 

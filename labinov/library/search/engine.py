@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils.safestring import SafeString, mark_safe
 
+from labinov.library.filtersets import FILTER_FIELDS
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
 from labinov.library.search import analysis, embeddings, ranking
 
@@ -24,8 +25,9 @@ CANDIDATES = 100
 #: PostgreSQL's ts_rank reads each match's tsvector from the table, so it gets fewer.
 POSTINGS_BUDGET = {"sqlite": 3_000, "postgresql": 1_000}
 SMALL_CORPUS = 2_000
-FACETS = ("province", "region", "sector", "form", "digital", "stage", "year")
-FILTERS = FACETS
+#: The fields a search filters on and counts: declared once, in ``library/filtersets.py``.
+FILTERS = FILTER_FIELDS
+FACETS = FILTERS
 _FTS_SAFE = re.compile(r"^[0-9a-z]+$")
 
 
