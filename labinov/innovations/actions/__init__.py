@@ -1,4 +1,6 @@
-"""The only writers of the innovations app."""
+"""The only writers of the innovations app. An innovation's gates are decided, and
+reopened, by the lab's one gate machine (``labinov.lab.actions.decide_gate``,
+``reopen_stage``)."""
 
 from django.utils.translation import gettext_lazy
 
@@ -12,18 +14,14 @@ from labinov.innovations.actions.delivery import (
     set_service_measure,
 )
 from labinov.innovations.actions.expo import choose_best, create_expo, score_innovation
-from labinov.innovations.actions.innovations import (
-    create_innovation,
-    decide_innovation_gate,
-    may_decide,
-    update_innovation,
-)
+from labinov.innovations.actions.innovations import create_innovation, update_innovation
 
 AUDIT_ACTIONS = {
     "innovations.innovation.created": gettext_lazy("Innovation created"),
     "innovations.innovation.updated": gettext_lazy("Innovation changed"),
     "innovations.gate.approved": gettext_lazy("Innovation stage gate passed"),
     "innovations.gate.refused": gettext_lazy("Innovation stage gate refused"),
+    "innovations.gate.reopened": gettext_lazy("Innovation stage reopened"),
     "innovations.milestone.added": gettext_lazy("Milestone added"),
     "innovations.progress.recorded": gettext_lazy("Progress recorded"),
     "innovations.measure.set": gettext_lazy("Service measure set"),
@@ -44,8 +42,6 @@ __all__ = [
     "choose_best",
     "create_expo",
     "create_innovation",
-    "decide_innovation_gate",
-    "may_decide",
     "record_progress",
     "resolve_risk",
     "score_innovation",
