@@ -297,7 +297,7 @@ ENDPOINTS = {
     "innovations.gate": Endpoint(
         lambda s: f"/inovasi/{s.innovation.pk}/gerbang/",
         COACHES,
-        lambda s: {"stage": "design", "decision": "refused", "reason": "Belum"},
+        lambda s: {"stage": "deliver", "decision": "refused", "reason": "Belum"},
     ),
     "innovations.expo_create": Endpoint(
         lambda s: f"/inovasi/expo/baru/?program={s.programme.pk}",
@@ -427,6 +427,18 @@ ENDPOINTS = {
         lambda s: {"reason": "Baseline keliru"},
         api=True,
     ),
+    "api.innovations.gate": Endpoint(
+        lambda s: f"/api/v1/innovations/{s.innovation.pk}/gate-decisions",
+        COACHES,
+        lambda s: {"stage": "deliver", "decision": "refused", "reason": "Belum"},
+        api=True,
+    ),
+    "api.innovations.reopen": Endpoint(
+        lambda s: f"/api/v1/innovations/{s.innovation.pk}/reopen",
+        COACHES,
+        lambda s: {"reason": "Rancangan perlu diperbaiki"},
+        api=True,
+    ),
     "api.library.replicate": Endpoint(
         lambda s: f"/api/v1/library/{s.entry.pk}/replicate",
         WORKS_ON_INNOVATION,
@@ -524,6 +536,9 @@ def _unit_world(region, unit, programme, scorer, entry, jurors):
         end=datetime.date(2022, 12, 1),
         deliverable="Laporan",
     )
+    # Delivering: the stage where most of an innovation's work is open (lab/stages.py).
+    Innovation.objects.filter(pk=innovation.pk).update(stage="deliver")
+    innovation.refresh_from_db()
     risk = innovation_actions.add_risk(
         acting_user=SYSTEM, innovation=innovation, description="Listrik padam"
     )

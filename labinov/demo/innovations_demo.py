@@ -291,9 +291,9 @@ def _design(innovation, spec, worker):
 
 def _pass_gate(innovation, coach, reason):
     innovation.refresh_from_db()
-    record = actions.decide_innovation_gate(
+    record = lab_actions.decide_gate(
         acting_user=coach,
-        innovation=innovation,
+        subject=innovation,
         stage=innovation.stage,
         decision="approved",
         reason=f"{DEMO} {reason}",

@@ -145,7 +145,7 @@ def _pass(enrolment, coach, reason):
     enrolment.refresh_from_db()
     return actions.decide_gate(
         acting_user=coach,
-        enrolment=enrolment,
+        subject=enrolment,
         stage=enrolment.stage,
         decision="approved",
         reason=f"{DEMO} {reason}",

@@ -7,9 +7,10 @@ class InnovationsConfig(AppConfig):
     verbose_name = _("Innovations")
 
     def ready(self):
-        from labinov.innovations import requirements
+        from labinov.innovations import requirements, subjects
 
         requirements.register()
+        subjects.register()
 
 
 #: The main menu's entry for innovations (translated in this app's catalogue).

@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from labinov.core.links import http_url_field
 from labinov.core.uploads import document_field, image_field
-from labinov.innovations.models import DESIGN_SECTIONS, Innovation, Milestone, ServiceMeasure
+from labinov.innovations.models import (
+    DESIGN_SECTIONS,
+    FIELD_WORK,
+    Innovation,
+    Milestone,
+    ServiceMeasure,
+)
 from labinov.innovations.scorecard import scorecard
 from labinov.lab.forms import DateInput
 
@@ -62,6 +68,15 @@ class InnovationForm(forms.ModelForm):
             }
         )
         help_texts = DESIGN_HELP
+
+    def __init__(self, *args, innovation=None, **kwargs):
+        """Fields whose kind of work the innovation's stage does not allow are shown, but
+        disabled (their value is kept)."""
+        super().__init__(*args, **kwargs)
+        if innovation is not None:
+            for name, field in self.fields.items():
+                if not innovation.allows(FIELD_WORK[name]):
+                    field.disabled = True
 
 
 class DisplayForm(forms.ModelForm):

@@ -2,7 +2,8 @@
 
 An innovation grows from an idea found in diagnose and belongs to that unit's enrolment
 in a lab programme. It moves through design, deliver, display and documentation by gate
-decisions (``labinov.lab.models.GateDecision``, linked here by ``InnovationDecision``).
+decisions (``labinov.lab.models.GateDecision``, whose ``innovation`` is this one: an
+innovation's decisions are its own, ``innovation.gate_decisions``).
 """
 
 import datetime
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from labinov.lab.stages import STAGE_CHOICES, Subject, first_of, stage_index
+from labinov.lab.stages import STAGE_CHOICES, Subject, Work, first_of, stage_index
 
 #: The guided sections of the design ("rancang bangun"), in the national form's order.
 DESIGN_SECTIONS = (
@@ -28,6 +29,28 @@ DESIGN_SECTIONS = (
     ("design_stages", _("Stages of the innovation")),
 )
 DESIGN_MIN_WORDS = 300
+
+#: The kind of work each editable field is: the stage declaration (lab/stages.py) says in
+#: which stages each kind may change.
+FIELD_WORK = {
+    **dict.fromkeys(
+        (
+            "name",
+            "initiator",
+            "kind",
+            "form",
+            "affairs",
+            *(f for f, _label in DESIGN_SECTIONS),
+            "budget_amount",
+            "budget_file",
+            "business_profile",
+        ),
+        Work.DESIGN,
+    ),
+    **dict.fromkeys(("aims", "benefits", "expected_results"), Work.PROFILE),
+    **dict.fromkeys(("trial_date", "implementation_date"), Work.DELIVERY),
+    **dict.fromkeys(("launch_date", "launch_occasion", "public_summary"), Work.DISPLAY),
+}
 
 
 def word_count(text: str) -> int:
@@ -143,6 +166,18 @@ class Innovation(models.Model):
     def stage_index(self) -> int:
         return stage_index(self.stage)
 
+    def allows(self, work: Work) -> bool:
+        """Whether the innovation's work of this kind may change now: its stage allows it
+        (``lab/stages.py``) and its record is not closed by the last gate."""
+        from labinov.lab.subjects import subject_of
+
+        return subject_of(self).allows(self, work)
+
+    @property
+    def allowed_work(self) -> dict[str, bool]:
+        """``allows`` for every kind of work, by name (for templates)."""
+        return {work.value: self.allows(work) for work in Work}
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -177,23 +212,6 @@ class Innovation(models.Model):
         return "\n\n".join(
             f"{label}\n{getattr(self, f)}" for f, label in DESIGN_SECTIONS if getattr(self, f)
         )
-
-
-class InnovationDecision(models.Model):
-    """Links a lab gate decision to the innovation it decided (the enrolment is the unit's)."""
-
-    innovation = models.ForeignKey(
-        Innovation, on_delete=models.CASCADE, related_name="decision_links"
-    )
-    decision = models.OneToOneField(
-        "lab.GateDecision", on_delete=models.CASCADE, related_name="innovation_link"
-    )
-
-    class Meta:
-        verbose_name = _("gate decision of an innovation")
-
-    def __str__(self):
-        return f"{self.innovation_id}: {self.decision_id}"
 
 
 class Milestone(models.Model):

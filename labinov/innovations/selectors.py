@@ -73,19 +73,11 @@ def reads_work(user, innovation: Innovation) -> bool:
     return access.reads_unit(innovation.enrolment.unit)
 
 
-def decisions_of(innovation: Innovation) -> QuerySet[GateDecision]:
-    return GateDecision.objects.filter(innovation_link__innovation=innovation).order_by(
-        "-decided_at", "-id"
-    )
-
-
 def days_in_stages(innovation: Innovation, *, now: datetime.datetime | None = None) -> dict:
     """Days spent in each stage, from the approved gate decisions (and the creation date)."""
     now = now or timezone.now()
     approvals = list(
-        GateDecision.objects.filter(
-            innovation_link__innovation=innovation, decision=GateDecision.Decision.APPROVED
-        )
+        innovation.gate_decisions.filter(decision=GateDecision.Decision.APPROVED)
         .order_by("decided_at", "id")
         .values_list("from_stage", "decided_at")
     )

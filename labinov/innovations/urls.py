@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/foto/", pages.photo_add, name="photo_add"),
     path("<int:pk>/komentar/", pages.comment_add, name="comment"),
     path("<int:pk>/gerbang/", pages.decide, name="decide"),
+    path("<int:pk>/buka-kembali/", pages.reopen, name="reopen"),
     path("<int:pk>/berkas/anggaran/", files.budget_file, name="budget_file"),
     path("<int:pk>/berkas/profil-bisnis/", files.business_profile, name="business_profile"),
     path("<int:pk>/berkas/bukti/<int:evidence_pk>/", files.evidence_file, name="evidence_file"),

@@ -17,14 +17,14 @@ from labinov.lab.models import GateDecision, LabProgramme
 from labinov.lab.plan import plan_of
 from labinov.lab.selectors import (
     current_stage,
+    decisions_of,
     enrolments_visible_to,
-    gate_decisions_visible_to,
     programmes_visible_to,
     reads_workspace,
     usg_ranking,
     with_enrolment_stages,
 )
-from labinov.lab.stages import STAGE_KEYS
+from labinov.lab.stages import STAGE_KEYS, Subject, keys_of
 from labinov.regions.selectors import regions_visible_to
 
 router = Router(tags=["lab"])
@@ -159,14 +159,24 @@ class EnrolmentOut(Schema):
         return obj.unit.kind
 
 
+class MissingObjectOut(Schema):
+    type: str = Field(description="what the object is: enrolment, problem, idea, innovation, ...")
+    id: int
+    name: str
+
+
 class MissingOut(Schema):
-    key: str
-    label: str
+    key: str = Field(description="the requirement of the stage's gate")
+    label: str = Field(description="what is missing, naming the object it concerns")
+    object: MissingObjectOut | None = Field(
+        None, description="the object the item concerns (None for decisions recorded before)"
+    )
 
 
 class GateDecisionOut(Schema):
     id: int
-    enrolment: int
+    enrolment: int | None = Field(description="the unit's enrolment, for its own decisions")
+    innovation: int | None = Field(description="the innovation, for its own decisions")
     from_stage: str
     to_stage: str
     decision: str
@@ -178,6 +188,10 @@ class GateDecisionOut(Schema):
     @staticmethod
     def resolve_enrolment(obj):
         return obj.enrolment_id
+
+    @staticmethod
+    def resolve_innovation(obj):
+        return obj.innovation_id
 
     @staticmethod
     def resolve_decided_by(obj):
@@ -194,11 +208,71 @@ class GateDecisionIn(Schema):
         "it. A decision of a stage decided meanwhile answers 409 and changes nothing."
     )
     decision: GateAnswer
-    reason: str
+    reason: str = Field(description="the decider's own reason, kept with the decision")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "stage": keys_of(Subject.ENROLMENT)[-1],
+                    "decision": "approved",
+                    "reason": "Lengkap dan jelas.",
+                }
+            ]
+        }
+    }
 
 
 class ReopenIn(Schema):
     reason: str
+
+
+#: The OpenAPI examples of a gate decision's answers (shared by every subject's endpoint).
+GATE_EXAMPLES = {
+    "responses": {
+        "400": {
+            "description": "The approval is refused (recorded and audited): `errors` lists the "
+            "missing items, each naming the object it concerns; or the action is refused.",
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                        "gate_refused": {
+                            "summary": "An approval with items missing, recorded as a refusal",
+                            "value": {
+                                "message": "Gerbang ditolak: hal-hal berikut belum ada: Masalah "
+                                "'Perekaman KTP-el' belum memiliki penyebab.",
+                                "code": "gate_refused",
+                                "errors": [
+                                    {
+                                        "field": "causes_analysed",
+                                        "message": "Masalah 'Perekaman KTP-el' belum "
+                                        "memiliki penyebab",
+                                    }
+                                ],
+                            },
+                        }
+                    },
+                }
+            },
+        },
+        **conflict_response()["responses"],
+    }
+}
+
+
+def gate_decision_answer(payload: GateDecisionIn, record: GateDecision):
+    """The answer to a gate decision, for every kind of subject: 201 with the decision, or
+    400 ``gate_refused`` when an approval was recorded as a refusal for missing items."""
+    if payload.decision == GateDecision.Decision.APPROVED and record.missing:
+        raise ApiError(
+            400,
+            _("The gate is refused: these items are missing: %(items)s.")
+            % {"items": "; ".join(m["label"] for m in record.missing)},
+            "gate_refused",
+            [{"field": m["key"], "message": m["label"]} for m in record.missing],
+        )
+    return Status(201, record)
 
 
 class ProblemOut(Schema):
@@ -305,38 +379,32 @@ def _workspace(request, enrolment_id):
 @paginate(Pagination)
 def list_gate_decisions(request, enrolment_id: int):
     enrolment = _workspace(request, enrolment_id)
-    return gate_decisions_visible_to(request.auth).filter(enrolment=enrolment)
+    return decisions_of(enrolment)
 
 
 @router.post(
     "/enrolments/{enrolment_id}/gate-decisions",
     response={201: GateDecisionOut},
     summary="Decide the gate of the unit's current stage",
-    openapi_extra=conflict_response(),
+    openapi_extra=GATE_EXAMPLES,
 )
 def decide_gate(request, enrolment_id: int, payload: GateDecisionIn):
     """An approval with requirements missing is recorded as a refusal and answers 400 with
-    the missing items in ``errors``. ``stage`` names the stage decided: when it is no
-    longer the current one (another decision came first) the answer is 409 and nothing
-    is recorded."""
+    the missing items in ``errors``, each naming the object it concerns (the problem
+    without a cause, ...). ``stage`` names the stage decided: when it is no longer the
+    current one (another decision came first) the answer is 409 and nothing is recorded.
+    The same action decides an innovation's gates
+    (``POST /innovations/{id}/gate-decisions``)."""
     user = require_login(request)
     enrolment = _workspace(request, enrolment_id)
     record = actions.decide_gate(
         acting_user=user,
-        enrolment=enrolment,
+        subject=enrolment,
         stage=payload.stage,
         decision=payload.decision,
         reason=payload.reason,
     )
-    if payload.decision == GateDecision.Decision.APPROVED and record.missing:
-        raise ApiError(
-            400,
-            _("The gate is refused: these items are missing: %(items)s.")
-            % {"items": "; ".join(m["label"] for m in record.missing)},
-            "gate_refused",
-            [{"field": m["key"], "message": m["label"]} for m in record.missing],
-        )
-    return Status(201, record)
+    return gate_decision_answer(payload, record)
 
 
 @router.post(
@@ -350,7 +418,7 @@ def reopen_stage(request, enrolment_id: int, payload: ReopenIn):
     is kept in the unit's gate decisions."""
     user = require_login(request)
     enrolment = _workspace(request, enrolment_id)
-    record = actions.reopen_stage(acting_user=user, enrolment=enrolment, reason=payload.reason)
+    record = actions.reopen_stage(acting_user=user, subject=enrolment, reason=payload.reason)
     return Status(201, record)
 
 

@@ -8,9 +8,10 @@ class LabConfig(AppConfig):
     verbose_name = _("Innovation laboratory")
 
     def ready(self):
-        from labinov.lab import requirements
+        from labinov.lab import requirements, subjects
 
         requirements.register()
+        subjects.register()
 
 
 #: The main menu's entry for the lab (translated in this app's catalogue).

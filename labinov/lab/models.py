@@ -438,8 +438,11 @@ class GateDecision(models.Model):
     """A decision at a stage's gate: approved (the subject moves on) or refused; or a
     coach's reopening of the previous stage (the subject moves back to it).
 
-    The subject is an enrolment here; the innovations app adds its own nullable foreign key
-    so that one history holds every gate decision of a region.
+    A decision belongs to its subject: exactly one of ``enrolment`` (a unit's drum-up and
+    diagnose) and ``innovation`` (design to documentation) is set, so each subject's
+    history (``subject.gate_decisions``) holds only its own decisions. ``missing`` lists
+    what a refused approval lacked, one item per object concerned:
+    ``[{"key", "label", "object": {"type", "id", "name"} or null}]``.
     """
 
     class Decision(models.TextChoices):
@@ -452,6 +455,13 @@ class GateDecision(models.Model):
 
     enrolment = models.ForeignKey(
         Enrolment, null=True, blank=True, on_delete=models.CASCADE, related_name="gate_decisions"
+    )
+    innovation = models.ForeignKey(
+        "innovations.Innovation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="gate_decisions",
     )
     from_stage = models.CharField(_("from stage"), max_length=20, choices=STAGE_CHOICES)
     to_stage = models.CharField(_("to stage"), max_length=20, choices=STAGE_CHOICES)
@@ -470,12 +480,21 @@ class GateDecision(models.Model):
         verbose_name_plural = _("gate decisions")
         constraints = [
             models.CheckConstraint(
-                name="gate_decision_has_a_subject", condition=models.Q(enrolment__isnull=False)
+                name="gate_decision_has_one_subject",
+                condition=(
+                    models.Q(enrolment__isnull=False, innovation__isnull=True)
+                    | models.Q(enrolment__isnull=True, innovation__isnull=False)
+                ),
             )
         ]
 
     def __str__(self):
         return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}: {self.decision}"
+
+    @property
+    def subject(self):
+        """The enrolment or the innovation whose gate this decided."""
+        return self.enrolment if self.enrolment_id else self.innovation
 
 
 class Comment(models.Model):

@@ -1,12 +1,15 @@
 """How the gate requirements of drum-up and diagnose are checked for an enrolment.
 
 Registered under the subject kind "enrolment" (see ``labinov.lab.stages``) when the app
-loads; the innovations app registers its own kind the same way.
+loads; the innovations app registers its own kind the same way. Each check answers what is
+missing, one ``Shortfall`` per object concerned (the problem without a cause, the idea
+short of a criterion), so that a refusal names them.
 """
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from labinov.lab.stages import register_requirement
+from labinov.lab.stages import Shortfall, register_requirement
 
 PRIORITY_COUNT = 3
 
@@ -15,31 +18,71 @@ def _team(enrolment):
     return getattr(enrolment, "team", None)
 
 
-def commitment_signed(enrolment) -> bool:
-    return hasattr(enrolment, "commitment")
+def _unit(label, enrolment) -> list[Shortfall]:
+    """A shortfall of the unit as a whole, naming it."""
+    return [
+        Shortfall.of(
+            label % {"unit": enrolment.unit.name},
+            enrolment,
+            kind="enrolment",
+            name=enrolment.unit.name,
+        )
+    ]
 
 
-def team_formed(enrolment) -> bool:
+def _problem(label, problem) -> Shortfall:
+    return Shortfall.of(label % {"problem": problem.service}, problem, name=problem.service)
+
+
+def commitment_signed(enrolment) -> list[Shortfall]:
+    if hasattr(enrolment, "commitment"):
+        return []
+    return _unit(_("The head of %(unit)s has not signed the innovation pact yet"), enrolment)
+
+
+def team_formed(enrolment) -> list[Shortfall]:
     team = _team(enrolment)
-    return team is not None and team.members.exists()
+    if team is not None and team.members.exists():
+        return []
+    return _unit(_("The innovation team of %(unit)s has no member yet"), enrolment)
 
 
-def team_decree(enrolment) -> bool:
+def team_decree(enrolment) -> list[Shortfall]:
     team = _team(enrolment)
-    return team is not None and team.has_decree
+    if team is not None and team.has_decree:
+        return []
+    return _unit(
+        _("The appointment decree (SK Tim) of the team of %(unit)s is not recorded yet"),
+        enrolment,
+    )
 
 
-def readiness_done(enrolment) -> bool:
-    return hasattr(enrolment, "readiness")
+def readiness_done(enrolment) -> list[Shortfall]:
+    if hasattr(enrolment, "readiness"):
+        return []
+    return _unit(_("%(unit)s has not done the readiness self-assessment yet"), enrolment)
 
 
-def problems_listed(enrolment) -> bool:
-    return enrolment.problems.exists()
+def _no_problem(enrolment) -> list[Shortfall]:
+    return _unit(_("%(unit)s has not listed a service problem yet"), enrolment)
 
 
-def baseline_recorded(enrolment) -> bool:
+def problems_listed(enrolment) -> list[Shortfall]:
+    return [] if enrolment.problems.exists() else _no_problem(enrolment)
+
+
+def baseline_recorded(enrolment) -> list[Shortfall]:
     problems = list(enrolment.problems.all())
-    return bool(problems) and all(p.has_baseline for p in problems)
+    if not problems:
+        return _no_problem(enrolment)
+    return [
+        _problem(
+            _("The problem '%(problem)s' has no baseline yet (days to finish and number of steps)"),
+            p,
+        )
+        for p in problems
+        if not p.has_baseline
+    ]
 
 
 def priority_problems(enrolment) -> list:
@@ -48,23 +91,55 @@ def priority_problems(enrolment) -> list:
     return [row["problem"] for row in usg_ranking(enrolment)[:PRIORITY_COUNT] if row["scored"]]
 
 
-def causes_analysed(enrolment) -> bool:
+def causes_analysed(enrolment) -> list[Shortfall]:
     priorities = priority_problems(enrolment)
-    return bool(priorities) and all(p.causes.exists() for p in priorities)
+    if not priorities:
+        return _unit(
+            _("%(unit)s has no priority problem yet: give the problems their USG scores"),
+            enrolment,
+        )
+    return [
+        _problem(_("The problem '%(problem)s' has no cause yet"), p)
+        for p in priorities
+        if not p.causes.exists()
+    ]
 
 
-def priorities_scored(enrolment) -> bool:
+def priorities_scored(enrolment) -> list[Shortfall]:
     problems = list(enrolment.problems.all())
-    return bool(problems) and all(p.usg_scores.exists() for p in problems)
+    if not problems:
+        return _no_problem(enrolment)
+    return [
+        _problem(_("The problem '%(problem)s' has no USG scores yet"), p)
+        for p in problems
+        if not p.usg_scores.exists()
+    ]
 
 
-def ideas_checked(enrolment) -> bool:
+def ideas_checked(enrolment) -> list[Shortfall]:
     from labinov.lab.models import Idea
 
-    return any(i.meets_all_criteria for i in Idea.objects.filter(problem__enrolment=enrolment))
+    ideas = list(Idea.objects.filter(problem__enrolment=enrolment))
+    if any(i.meets_all_criteria for i in ideas):
+        return []
+    if not ideas:
+        return _unit(_("%(unit)s has no idea yet"), enrolment)
+    return [
+        Shortfall.of(
+            _("The idea '%(idea)s' does not meet the criteria yet: %(criteria)s")
+            % {
+                "idea": i.title,
+                "criteria": "; ".join(str(c["label"]) for c in i.criteria if not c["met"]),
+            },
+            i,
+            name=i.title,
+        )
+        for i in ideas
+    ]
 
 
 def register() -> None:
+    _ = gettext_lazy
     for key, label, check in (
         ("commitment_signed", _("The unit head has signed the innovation pact"), commitment_signed),
         ("team_formed", _("The innovation team has members"), team_formed),

@@ -25,6 +25,7 @@ from labinov.lab.models import (
     UsgScore,
 )
 from labinov.lab.stages import STAGE_KEYS, STAGES, stage_index
+from labinov.lab.subjects import subject_of
 
 
 def programmes_visible_to(user) -> QuerySet[LabProgramme]:
@@ -85,9 +86,12 @@ def problems_visible_to(user) -> QuerySet[Problem]:
     )
 
 
-def gate_decisions_visible_to(user) -> QuerySet[GateDecision]:
-    return GateDecision.objects.select_related("enrolment__unit").filter(
-        enrolment__in=workspaces_visible_to(user)
+def decisions_of(subject) -> QuerySet[GateDecision]:
+    """The subject's own gate decisions (a unit's enrolment, an innovation), newest first.
+    The caller has checked that the person reads the subject's work."""
+    handler = subject_of(subject)
+    return GateDecision.objects.filter(**{handler.decision_field: subject}).order_by(
+        "-decided_at", "-id"
     )
 
 

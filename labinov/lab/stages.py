@@ -53,6 +53,18 @@ class Work(StrEnum):
     IDEAS = "ideas"
     #: turning an idea, or a knowledge-base entry, into an innovation
     START_INNOVATIONS = "start_innovations"
+    #: an innovation's national-form fields and its design (rancang bangun), budget, files
+    DESIGN = "design"
+    #: an innovation's aims, benefits and expected results (its profile)
+    PROFILE = "profile"
+    #: the steps of an innovation's action plan (Rencana Aksi Inovasi)
+    ACTION_PLAN = "action_plan"
+    #: an innovation's service targets and the values achieved
+    SERVICE_MEASURES = "service_measures"
+    #: trial and implementation dates, progress with evidence, risks
+    DELIVERY = "delivery"
+    #: the launch, the public summary and the photos
+    DISPLAY = "display"
 
 
 #: What each kind of work is called in messages.
@@ -63,6 +75,12 @@ WORK_LABELS = {
     Work.PROBLEMS: _("Problems, their causes and priorities"),
     Work.IDEAS: _("Ideas"),
     Work.START_INNOVATIONS: _("Starting innovations"),
+    Work.DESIGN: _("The innovation's form and design"),
+    Work.PROFILE: _("The aims, benefits and expected results"),
+    Work.ACTION_PLAN: _("The steps of the action plan"),
+    Work.SERVICE_MEASURES: _("Service targets and results"),
+    Work.DELIVERY: _("The trial, its progress, evidence and risks"),
+    Work.DISPLAY: _("The launch, the public summary and the photos"),
 }
 
 
@@ -155,7 +173,12 @@ STAGES: tuple[Stage, ...] = (
         key="design",
         label=_("Design"),
         subject=Subject.INNOVATION,
-        allows={Subject.ENROLMENT: frozenset({Work.START_INNOVATIONS})},
+        allows={
+            Subject.ENROLMENT: frozenset({Work.START_INNOVATIONS}),
+            Subject.INNOVATION: frozenset(
+                {Work.DESIGN, Work.PROFILE, Work.ACTION_PLAN, Work.SERVICE_MEASURES}
+            ),
+        },
         requirements={"innovation": ("design_described", "action_plan")},
         deciders=frozenset({Role.COACH}),
         guidance=Guidance(
@@ -177,6 +200,17 @@ STAGES: tuple[Stage, ...] = (
         key="deliver",
         label=_("Deliver"),
         subject=Subject.INNOVATION,
+        allows={
+            Subject.INNOVATION: frozenset(
+                {
+                    Work.PROFILE,
+                    Work.ACTION_PLAN,
+                    Work.SERVICE_MEASURES,
+                    Work.DELIVERY,
+                    Work.DISPLAY,
+                }
+            )
+        },
         requirements={"innovation": ("trial_reported", "results_measured")},
         deciders=frozenset({Role.COACH}),
         guidance=Guidance(
@@ -197,6 +231,7 @@ STAGES: tuple[Stage, ...] = (
         subject=Subject.INNOVATION,
         publishes=True,
         exhibits=True,
+        allows={Subject.INNOVATION: frozenset({Work.PROFILE, Work.DELIVERY, Work.DISPLAY})},
         requirements={"innovation": ("launched",)},
         deciders=frozenset({Role.COACH, Role.COORDINATOR}),
         guidance=Guidance(
@@ -212,6 +247,7 @@ STAGES: tuple[Stage, ...] = (
         key="documentation",
         label=_("Documentation"),
         subject=Subject.INNOVATION,
+        allows={Subject.INNOVATION: frozenset({Work.PROFILE})},
         requirements={"innovation": ("profile_written",)},
         deciders=frozenset({Role.COACH, Role.COORDINATOR}),
         guidance=Guidance(
@@ -301,10 +337,47 @@ def exhibited_keys() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Shortfall:
+    """One thing a gate finds missing, naming the object it concerns: "the problem
+    'Perekaman KTP-el' has no cause yet". ``object`` is ``{"type", "id", "name"}`` (the
+    problem, idea, milestone, ... concerned), or None when it is the subject as a whole."""
+
+    label: str
+    object: dict | None = None
+
+    @classmethod
+    def of(cls, label, obj=None, *, kind: str = "", name: str = "") -> "Shortfall":
+        """A shortfall about ``obj`` (a model instance), named ``name`` (else ``str(obj)``)."""
+        if obj is None:
+            return cls(str(label))
+        return cls(
+            str(label),
+            {
+                "type": kind or obj._meta.model_name,
+                "id": obj.pk,
+                "name": name or str(obj),
+            },
+        )
+
+
+@dataclass(frozen=True)
 class Requirement:
     key: str
     label: str
-    check: Callable[[object], bool]
+    #: What is missing for the subject: a list of ``Shortfall`` (empty when the requirement
+    #: is met). A check may also answer True (met) or False (missing, named by ``label``).
+    check: Callable[[object], "list[Shortfall] | bool"]
+
+    def shortfalls(self, subject) -> list[Shortfall]:
+        found = self.check(subject)
+        if found is True:
+            return []
+        if found is False:
+            return [Shortfall(str(self.label))]
+        return list(found)
+
+    def met(self, subject) -> bool:
+        return not self.shortfalls(subject)
 
 
 #: subject kind -> requirement key -> Requirement
@@ -329,5 +402,20 @@ def has_gate(stage_key: str, subject_kind: str) -> bool:
     return subject_kind in get_stage(stage_key).requirements
 
 
-def missing_requirements(stage_key: str, subject_kind: str, subject) -> list[Requirement]:
-    return [r for r in gate_requirements(stage_key, subject_kind) if not r.check(subject)]
+def checklist(stage_key: str, subject_kind: str, subject) -> list[dict]:
+    """Each requirement of the gate with what is missing for the subject (for pages)."""
+    rows = []
+    for r in gate_requirements(stage_key, subject_kind):
+        missing = r.shortfalls(subject)
+        rows.append({"key": r.key, "label": r.label, "met": not missing, "missing": missing})
+    return rows
+
+
+def missing_items(stage_key: str, subject_kind: str, subject) -> list[dict]:
+    """What the gate finds missing, one item per object concerned:
+    ``[{"key": requirement, "label": what is missing, "object": {...} or None}]``."""
+    return [
+        {"key": r.key, "label": s.label, "object": s.object}
+        for r in gate_requirements(stage_key, subject_kind)
+        for s in r.shortfalls(subject)
+    ]

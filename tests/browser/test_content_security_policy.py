@@ -132,7 +132,7 @@ def test_a_team_member_edits_the_fishbone_with_htmx(page, violations, login, dem
     problem = Problem.objects.filter(enrolment__unit=unit).order_by("pk").first()
     actions.reopen_stage(  # the demo unit passed diagnose: its coach reopens it
         acting_user=User.objects.get(username="demo-coach"),
-        enrolment=problem.enrolment,
+        subject=problem.enrolment,
         reason="Penyebab perlu dilengkapi.",
     )
     visit(page, f"/lab/masalah/{problem.pk}/")

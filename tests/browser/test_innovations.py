@@ -32,7 +32,7 @@ def new_idea():
     enrolment = Enrolment.objects.get(unit__name=DEMO_UNIT)
     coach = User.objects.get(username="demo-coach")
     lab_actions.reopen_stage(
-        acting_user=coach, enrolment=enrolment, reason="Gagasan baru tentang akta kematian."
+        acting_user=coach, subject=enrolment, reason="Gagasan baru tentang akta kematian."
     )
     problem = enrolment.problems.order_by("id").first()
     idea = lab_actions.add_idea(
@@ -47,7 +47,7 @@ def new_idea():
     )
     lab_actions.decide_gate(
         acting_user=coach,
-        enrolment=enrolment,
+        subject=enrolment,
         stage="diagnose",
         decision="approved",
         reason="Gagasan diuji.",
@@ -166,8 +166,8 @@ def test_an_idea_becomes_a_documented_innovation_gate_by_gate(page, new_page, lo
     innovation.refresh_from_db()
     assert innovation.documented_at is not None
     assert list(
-        innovation.decision_links.order_by("decision__decided_at").values_list(
-            "decision__from_stage", "decision__decided_by__username"
+        innovation.gate_decisions.order_by("decided_at").values_list(
+            "from_stage", "decided_by__username"
         )
     ) == [
         ("design", "demo-coach"),

@@ -68,7 +68,9 @@ def test_a_programme_walked_by_every_role(page, login, people, region, unit):
     page.fill("#id_reason", "Cek kelengkapan drum-up")
     page.get_by_role("button", name="Catat keputusan").click()
     expect(page.locator(".messages")).to_contain_text("Gerbang ditolak")
-    expect(page.locator(".messages")).to_contain_text("Penilaian mandiri kesiapan")
+    expect(page.locator(".messages")).to_contain_text(
+        f"{unit.name} belum mengisi penilaian mandiri kesiapan"
+    )
     expect(page.locator("#current-stage")).to_have_text("Drum-up")
 
     # A team member fills in the self-assessment, lists a problem and scores it.

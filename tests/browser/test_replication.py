@@ -53,7 +53,7 @@ def test_similar_innovations_show_while_an_idea_is_typed(page, login, demo):
     enrolment = Enrolment.objects.get(unit__name=DEMO_UNIT)
     lab_actions.reopen_stage(  # the unit passed diagnose: its coach reopens it for new ideas
         acting_user=User.objects.get(username="demo-coach"),
-        enrolment=enrolment,
+        subject=enrolment,
         reason="Unit ingin menambah gagasan.",
     )
     problem = enrolment.problems.order_by("id").first()

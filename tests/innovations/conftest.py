@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 
 from labinov.core.system import SystemActor
 from labinov.innovations import actions
+from labinov.lab import actions as gate_actions
 from labinov.lab import actions as lab_actions
 from labinov.lab.models import Enrolment
 from tests.lab.conftest import add_problem, complete_drum_up, enrolment, programme  # noqa: F401
@@ -80,6 +81,15 @@ def idea(designing):
     return made
 
 
+def at_stage(innovation, stage):
+    """Put the innovation in a stage directly (test set-up), for work that stage allows."""
+    from labinov.innovations.models import Innovation
+
+    Innovation.objects.filter(pk=innovation.pk).update(stage=stage)
+    innovation.refresh_from_db()
+    return innovation
+
+
 @pytest.fixture
 def innovation(idea):
     return actions.create_innovation(acting_user=SYSTEM, idea=idea)
@@ -151,9 +161,9 @@ def take_through(innovation, *stages, decider=SYSTEM):
     """Fill each stage's requirements and pass its gate."""
     for stage in stages:
         FILLERS[stage](innovation)
-        record = actions.decide_innovation_gate(
+        record = gate_actions.decide_gate(
             acting_user=decider,
-            innovation=innovation,
+            subject=innovation,
             stage=innovation.stage,
             decision="approved",
             reason="Lengkap.",

@@ -75,7 +75,7 @@ def test_dashboard_figures_equal_counts_from_the_database(client_for, demo):
         link = f"unit={unit_id}&amp;tahap={stage}"
         assert re.search(rf'{re.escape(link)}">{n}</a>', page), (unit_id, stage)
     assert "<svg" in page and "<rect" in page
-    assert GateDecision.objects.filter(innovation_link__isnull=False).count() == 7
+    assert GateDecision.objects.filter(innovation__isnull=False).count() == 7
 
 
 def test_every_figure_links_to_the_list_of_the_same_innovations(client_for, demo):

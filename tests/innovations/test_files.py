@@ -4,6 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from labinov.innovations import actions
+from labinov.lab import actions as gate_actions
 from tests.innovations.conftest import PNG, SYSTEM, fill_display, take_through
 
 
@@ -18,9 +19,9 @@ def test_a_photo_is_public_after_display_and_not_before(client_for, innovation):
     photo = innovation.photos.get()
     url = f"/inovasi/{innovation.pk}/foto/{photo.pk}/"
     assert client_for(None).get(url).status_code == 404
-    record = actions.decide_innovation_gate(
+    record = gate_actions.decide_gate(
         acting_user=SYSTEM,
-        innovation=innovation,
+        subject=innovation,
         stage=innovation.stage,
         decision="approved",
         reason="Lengkap.",

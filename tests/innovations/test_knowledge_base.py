@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from labinov.core.models import AuditEvent
-from labinov.innovations import actions
+from labinov.lab import actions as gate_actions
 from labinov.library.models import LibraryEntry
 from tests.innovations.conftest import take_through
 
@@ -60,9 +60,9 @@ def test_display_publishes_the_innovation_into_the_knowledge_base(client, people
 @pytest.mark.django_db
 def test_a_refused_display_gate_adds_nothing(people, innovation):
     take_through(innovation, "design", "deliver", decider=people["coach"])
-    record = actions.decide_innovation_gate(
+    record = gate_actions.decide_gate(
         acting_user=people["coach"],
-        innovation=innovation,
+        subject=innovation,
         stage=innovation.stage,
         decision="approved",
         reason="Belum.",

@@ -9,12 +9,13 @@ from django.test import Client
 
 from labinov.core.errors import Conflict
 from labinov.core.models import AuditEvent
-from labinov.innovations import actions
-from labinov.innovations.models import Innovation, InnovationDecision
+from labinov.innovations.models import Innovation
+from labinov.lab import actions as gate_actions
 from labinov.lab.models import GateDecision
 from labinov.library.models import LibraryEntry
 from tests.conftest import _person
 from tests.innovations.conftest import (
+    at_stage,
     fill_deliver,
     fill_design,
     fill_display,
@@ -29,8 +30,9 @@ def _ready_for_three_gates(innovation):
     """Design, deliver and display all complete: without the stage check, three approvals
     of the same design form would publish the innovation."""
     fill_design(innovation)
-    fill_deliver(innovation)
-    fill_display(innovation)
+    fill_deliver(at_stage(innovation, "deliver"))
+    fill_display(at_stage(innovation, "display"))
+    at_stage(innovation, "design")
 
 
 @pytest.mark.django_db
@@ -54,7 +56,7 @@ def test_a_form_sent_three_times_passes_one_gate_and_publishes_nothing(
     assert innovation.stage == "deliver"
     assert innovation.published_at is None
     assert not LibraryEntry.objects.exists()
-    assert InnovationDecision.objects.filter(innovation=innovation).count() == 1
+    assert GateDecision.objects.filter(innovation=innovation).count() == 1
     assert AuditEvent.objects.filter(action__startswith="innovations.gate.").count() == 1
 
 
@@ -62,10 +64,10 @@ def test_a_form_sent_three_times_passes_one_gate_and_publishes_nothing(
 def test_the_last_gate_decided_twice_names_who_decided_it(people, innovation):
     take_through(innovation, "design", "deliver", "display")
     fill_documentation(innovation)
-    decide = {"innovation": innovation, "stage": "documentation", "decision": "approved"}
-    actions.decide_innovation_gate(acting_user=people["coach"], reason="Lengkap.", **decide)
+    decide = {"subject": innovation, "stage": "documentation", "decision": "approved"}
+    gate_actions.decide_gate(acting_user=people["coach"], reason="Lengkap.", **decide)
     with pytest.raises(Conflict) as refused:
-        actions.decide_innovation_gate(acting_user=people["coordinator"], reason="Ya.", **decide)
+        gate_actions.decide_gate(acting_user=people["coordinator"], reason="Ya.", **decide)
     assert people["coach"].get_full_name() in str(refused.value.message)
     assert GateDecision.objects.filter(from_stage="documentation").count() == 1
 
@@ -103,5 +105,5 @@ def test_two_deciders_at_once_yield_exactly_one_decision(people, innovation):
     for t in threads:
         t.join()
     assert statuses == [302, 302]
-    assert InnovationDecision.objects.filter(innovation=innovation).count() == 1
+    assert GateDecision.objects.filter(innovation=innovation).count() == 1
     assert Innovation.objects.get(pk=innovation.pk).stage == "deliver"

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from labinov.innovations.models import Evidence, Innovation, Milestone
 from tests.bombs import png_bomb
-from tests.innovations.conftest import DESIGN, PNG
+from tests.innovations.conftest import DESIGN, PNG, at_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def _stored_files(settings):
 def test_a_png_bomb_photo_is_refused_with_a_message_not_a_500(
     client_for, people, innovation, settings
 ):
+    at_stage(innovation, "display")
     bomb = png_bomb()
     assert len(bomb) < 100_000  # 400 megapixels in a few dozen KB
     response = client_for(people["unit_head"]).post(
@@ -37,6 +38,7 @@ def test_a_png_bomb_photo_is_refused_with_a_message_not_a_500(
 
 
 def test_a_real_photo_is_still_accepted(client_for, people, innovation, settings):
+    at_stage(innovation, "display")
     response = client_for(people["unit_head"]).post(
         f"/inovasi/{innovation.pk}/foto/", {"image": SimpleUploadedFile("a.png", PNG)}
     )
@@ -73,6 +75,7 @@ def _milestone(innovation):
 
 
 def test_a_progress_link_must_be_http(client_for, people, innovation):
+    at_stage(innovation, "deliver")
     milestone = _milestone(innovation)
     for link in ("javascript:alert(1)", "ftp://berkas.example/rab.pdf"):
         response = client_for(people["unit_head"]).post(

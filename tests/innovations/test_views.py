@@ -6,7 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from labinov.innovations.models import Innovation
-from tests.innovations.conftest import DESIGN, PNG, fill_design, fill_display, take_through
+from tests.innovations.conftest import (
+    DESIGN,
+    PNG,
+    at_stage,
+    fill_design,
+    fill_display,
+    take_through,
+)
 
 
 @pytest.mark.django_db
@@ -89,6 +96,7 @@ def test_milestones_progress_and_overdue_flag(client_for, people, innovation):
     page = client.get(innovation.get_absolute_url()).content.decode()
     assert "Pelatihan petugas" in page
     assert "terlambat" in page  # ended in 2022 and not done
+    at_stage(innovation, "deliver")  # progress is recorded while delivering
     milestone = innovation.milestones.get()
     response = client.post(
         f"/inovasi/{innovation.pk}/rencana-aksi/{milestone.pk}/kemajuan/",
@@ -206,6 +214,7 @@ def test_the_anonymous_export_holds_only_published_innovations(client, innovatio
 
 @pytest.mark.django_db
 def test_display_form_and_photo(client_for, people, innovation):
+    at_stage(innovation, "display")
     client = client_for(people["unit_head"])
     response = client.post(
         f"/inovasi/{innovation.pk}/peluncuran/",

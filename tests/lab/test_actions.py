@@ -495,7 +495,7 @@ def test_who_may_decide_the_drum_up_gate(people, enrolment, role, allowed):
     done = _attempt(
         lambda: actions.decide_gate(
             acting_user=people[role],
-            enrolment=enrolment,
+            subject=enrolment,
             stage=enrolment.stage,
             decision="approved",
             reason="Lengkap",
@@ -515,7 +515,7 @@ def test_only_a_coach_decides_the_diagnose_gate(people, enrolment, role, allowed
     done = _attempt(
         lambda: actions.decide_gate(
             acting_user=people[role],
-            enrolment=enrolment,
+            subject=enrolment,
             stage=enrolment.stage,
             decision="refused",
             reason="Belum",
@@ -531,7 +531,7 @@ def test_a_gate_with_missing_items_is_refused_listing_them_and_audited(people, e
     )
     record = actions.decide_gate(
         acting_user=people["coach"],
-        enrolment=enrolment,
+        subject=enrolment,
         stage=enrolment.stage,
         decision="approved",
         reason="Cek",
@@ -552,7 +552,7 @@ def test_the_diagnose_gate_lists_its_missing_items(people, enrolment):
     problem = add_problem(enrolment)
     record = actions.decide_gate(
         acting_user=people["coach"],
-        enrolment=enrolment,
+        subject=enrolment,
         stage=enrolment.stage,
         decision="approved",
         reason="Cek",
@@ -583,7 +583,7 @@ def test_the_diagnose_gate_lists_its_missing_items(people, enrolment):
     )
     record = actions.decide_gate(
         acting_user=people["coach"],
-        enrolment=enrolment,
+        subject=enrolment,
         stage=enrolment.stage,
         decision="approved",
         reason="Siap",
@@ -594,7 +594,7 @@ def test_the_diagnose_gate_lists_its_missing_items(people, enrolment):
     with pytest.raises(ActionError):
         actions.decide_gate(
             acting_user=people["coach"],
-            enrolment=enrolment,
+            subject=enrolment,
             stage=enrolment.stage,
             decision="approved",
             reason="x",
@@ -607,7 +607,7 @@ def test_a_decision_without_a_reason_is_refused_and_nothing_is_recorded(people, 
     with pytest.raises(ActionError) as exc:
         actions.decide_gate(
             acting_user=people["coach"],
-            enrolment=enrolment,
+            subject=enrolment,
             stage=enrolment.stage,
             decision="approved",
             reason="  ",
@@ -626,7 +626,7 @@ def test_a_coach_of_another_region_may_not_decide(enrolment, other_region):
     with pytest.raises(NotAllowed):
         actions.decide_gate(
             acting_user=coach,
-            enrolment=enrolment,
+            subject=enrolment,
             stage=enrolment.stage,
             decision="approved",
             reason="x",

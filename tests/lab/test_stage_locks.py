@@ -237,7 +237,7 @@ def test_drum_up_work_is_locked_once_its_gate_is_passed(people, enrolment):
     complete_drum_up(enrolment)
     actions.decide_gate(
         acting_user=people["coach"],
-        enrolment=enrolment,
+        subject=enrolment,
         stage="drum_up",
         decision="approved",
         reason="Lengkap",

@@ -6,8 +6,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from labinov.innovations import actions
+from labinov.lab import actions as gate_actions
 from labinov.library.models import LibraryEntry
-from tests.innovations.conftest import designing, idea, innovation, take_through  # noqa: F401
+from tests.innovations.conftest import (  # noqa: F401
+    designing,
+    fill_design,
+    idea,
+    innovation,
+    take_through,
+)
 from tests.lab.conftest import enrolment, programme  # noqa: F401
 
 PAYLOAD = "<img src=x onerror=\"fetch('/api/v1/tokens',{method:'POST'})\">"
@@ -83,13 +90,21 @@ def test_a_team_members_problem_is_escaped_once_displayed(
 ):
     """The lowest role writes the payload into the innovation's problem; it enters the
     knowledge base when the innovation is displayed."""
-    take_through(innovation, "design", "deliver", decider=people["coach"])
-    actions.update_innovation(
+    fill_design(innovation)
+    actions.update_innovation(  # while designing: the design is locked afterwards
         acting_user=people["team_member"],
         innovation=innovation,
         design_problem=PAYLOAD + " akta kelahiran lambat",
     )
-    take_through(innovation, "display", decider=people["coach"])
+    gate_actions.decide_gate(
+        acting_user=people["coach"],
+        subject=innovation,
+        stage=innovation.stage,
+        decision="approved",
+        reason="Lengkap.",
+    )
+    innovation.refresh_from_db()
+    take_through(innovation, "deliver", "display", decider=people["coach"])
     assert LibraryEntry.objects.get().problem.startswith("<img")
     for params in ({"q": ""}, {"q": "akta kelahiran"}):
         assert_escaped(client.get("/pustaka/", params).content.decode())

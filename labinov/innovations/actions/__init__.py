@@ -1,4 +1,6 @@
-"""The only writers of the innovations app."""
+"""The only writers of the innovations app. An innovation's gates are decided, and
+reopened, by the lab's one gate machine (``labinov.lab.actions.decide_gate``,
+``reopen_stage``)."""
 
 from django.utils.translation import gettext_lazy
 
@@ -17,18 +19,14 @@ from labinov.innovations.actions.expo import (
     create_expo,
     score_innovation,
 )
-from labinov.innovations.actions.innovations import (
-    create_innovation,
-    decide_innovation_gate,
-    may_decide,
-    update_innovation,
-)
+from labinov.innovations.actions.innovations import create_innovation, update_innovation
 
 AUDIT_ACTIONS = {
     "innovations.innovation.created": gettext_lazy("Innovation created"),
     "innovations.innovation.updated": gettext_lazy("Innovation changed"),
     "innovations.gate.approved": gettext_lazy("Innovation stage gate passed"),
     "innovations.gate.refused": gettext_lazy("Innovation stage gate refused"),
+    "innovations.gate.reopened": gettext_lazy("Innovation stage reopened"),
     "innovations.milestone.added": gettext_lazy("Milestone added"),
     "innovations.progress.recorded": gettext_lazy("Progress recorded"),
     "innovations.measure.set": gettext_lazy("Service measure set"),
@@ -50,8 +48,6 @@ __all__ = [
     "choose_best",
     "create_expo",
     "create_innovation",
-    "decide_innovation_gate",
-    "may_decide",
     "record_progress",
     "resolve_risk",
     "score_innovation",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from labinov.accounts.access import get_access
 from labinov.accounts.models import Role
 from labinov.core.errors import ActionError, NotAllowed
+from labinov.lab.actions._common import ensure_stage_allows
 
 
 def actor(user):
@@ -37,9 +38,15 @@ def ensure_works_on(user, innovation) -> None:
     ensure_works_in(user, innovation.enrolment.unit)
 
 
-def ensure_not_finished(innovation) -> None:
-    if innovation.documented_at is not None:
-        raise ActionError(_("The innovation is documented: its record is closed."))
+__all__ = [
+    "actor",
+    "clean_or_refuse",
+    "ensure_stage_allows",
+    "ensure_works_in",
+    "ensure_works_on",
+    "may_work_in",
+    "may_work_on",
+]
 
 
 def clean_or_refuse(obj, exclude=None) -> None:

@@ -16,7 +16,7 @@ from labinov.core.uploads import check_upload
 from labinov.innovations.actions._common import (
     actor,
     clean_or_refuse,
-    ensure_not_finished,
+    ensure_stage_allows,
     ensure_works_on,
 )
 from labinov.innovations.models import (
@@ -28,6 +28,7 @@ from labinov.innovations.models import (
     ServiceMeasure,
 )
 from labinov.lab.models import Comment
+from labinov.lab.stages import Work
 
 
 def _event(acting_user, action, obj, innovation, **details):
@@ -54,7 +55,7 @@ def add_milestone(
     stakeholders: str = "",
 ) -> Milestone:
     ensure_works_on(acting_user, innovation)
-    ensure_not_finished(innovation)
+    ensure_stage_allows(innovation, Work.ACTION_PLAN)
     for name, value, message in (
         ("title", title, _("Name the step.")),
         ("owner", owner, _("Name the person in charge.")),
@@ -95,7 +96,7 @@ def record_progress(
     """Progress of a step, backed by evidence: a file or photo, a link, or at least a note."""
     innovation = milestone.innovation
     ensure_works_on(acting_user, innovation)
-    ensure_not_finished(innovation)
+    ensure_stage_allows(innovation, Work.DELIVERY)
     try:
         progress = int(progress)
     except (TypeError, ValueError):
@@ -155,7 +156,7 @@ def set_service_measure(
     where diagnose did not measure it (people served, for example).
     """
     ensure_works_on(acting_user, innovation)
-    ensure_not_finished(innovation)
+    ensure_stage_allows(innovation, Work.SERVICE_MEASURES)
     if measure not in ServiceMeasure.Measure.values:
         raise ActionError(_("Choose a measure from the list."), field="measure")
     target = _decimal(target, "target", required=True)
@@ -193,7 +194,7 @@ def add_risk(
     *, acting_user, innovation: Innovation, description: str, mitigation: str = ""
 ) -> Risk:
     ensure_works_on(acting_user, innovation)
-    ensure_not_finished(innovation)
+    ensure_stage_allows(innovation, Work.DELIVERY)
     description = (description or "").strip()
     if not description:
         raise ActionError(_("Describe the risk or issue."), field="description")
@@ -207,6 +208,7 @@ def add_risk(
 @transaction.atomic
 def resolve_risk(*, acting_user, risk: Risk) -> Risk:
     ensure_works_on(acting_user, risk.innovation)
+    ensure_stage_allows(risk.innovation, Work.DELIVERY)
     risk.status = Risk.Status.RESOLVED
     risk.save(update_fields=["status"])
     _event(acting_user, "innovations.risk.resolved", risk, risk.innovation)
@@ -216,7 +218,7 @@ def resolve_risk(*, acting_user, risk: Risk) -> Risk:
 @transaction.atomic
 def add_photo(*, acting_user, innovation: Innovation, image, caption: str = "") -> Photo:
     ensure_works_on(acting_user, innovation)
-    ensure_not_finished(innovation)
+    ensure_stage_allows(innovation, Work.DISPLAY)
     if not image:
         raise ActionError(_("Choose a photo (JPEG, PNG or WebP)."), field="image")
     try:

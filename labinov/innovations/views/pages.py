@@ -33,15 +33,16 @@ from labinov.innovations.models import (
     Risk,
 )
 from labinov.innovations.selectors import (
-    decisions_of,
     innovations_visible_to,
     reads_work,
 )
-from labinov.lab.forms import GateForm
+from labinov.lab import actions as gate_actions
+from labinov.lab.forms import GateForm, ReopenForm
 from labinov.lab.models import Comment, Idea
-from labinov.lab.selectors import problems_visible_to
-from labinov.lab.stages import Subject, gate_requirements, get_stage, stages_of
-from labinov.lab.views._common import decide_from_form
+from labinov.lab.selectors import decisions_of, problems_visible_to
+from labinov.lab.stages import Subject, Work, checklist, get_stage, stages_of
+from labinov.lab.subjects import lock_message, subject_of
+from labinov.lab.views._common import decide_from_form, refusal_of
 from labinov.library.models import LibraryEntry
 from labinov.library.selectors import similar_entries
 
@@ -92,8 +93,25 @@ def _innovation(request, pk):
     return get_object_or_404(innovations_visible_to(request.user), pk=pk)
 
 
+#: The edit form's fields that are each kind of work (the rest of the page has one form
+#: per kind).
+EDIT_WORK = (Work.DESIGN, Work.PROFILE, Work.DELIVERY)
+
+
+def allowed_work(user, innovation) -> dict[str, bool]:
+    """What the person may do on the page now, by kind of work: whether they work on the
+    innovation and what its stage allows (so that the page offers no form the action would
+    refuse)."""
+    works = may_work_on(user, innovation)
+    can = {work.value: works and innovation.allows(work) for work in Work}
+    can["edit"] = any(can[w.value] for w in EDIT_WORK)
+    return can
+
+
 def _work_context(request, innovation, **forms):
     stage = get_stage(innovation.stage)
+    may_reopen = gate_actions.may_reopen(request.user, innovation)
+    can = allowed_work(request.user, innovation)
     today = timezone.localdate()
     milestones = list(innovation.milestones.prefetch_related("evidence"))
     for m in milestones:
@@ -102,10 +120,7 @@ def _work_context(request, innovation, **forms):
         "innovation": innovation,
         "stage": stage,
         "stages": stages_of(Subject.INNOVATION),
-        "requirements": [
-            {"label": r.label, "met": r.check(innovation)}
-            for r in gate_requirements(stage.key, "innovation")
-        ],
+        "requirements": checklist(stage.key, "innovation", innovation),
         "decisions": decisions_of(innovation),
         "milestones": milestones,
         "measures": innovation.service_measures.all(),
@@ -114,9 +129,17 @@ def _work_context(request, innovation, **forms):
         "comments": Comment.objects.filter(
             target_type=ContentType.objects.get_for_model(Innovation), target_id=innovation.pk
         ).select_related("author"),
-        "works": may_work_on(request.user, innovation) and innovation.documented_at is None,
-        "may_decide": actions.may_decide(request.user, innovation)
-        and innovation.documented_at is None,
+        "can": can,
+        "locks": {
+            work.value: lock_message(innovation, work)
+            for work in Work
+            if may_work_on(request.user, innovation) and not can[work.value]
+        },
+        "may_decide": gate_actions.may_decide(request.user, innovation)
+        and gate_actions.has_open_gate(innovation),
+        "may_reopen": may_reopen,
+        "reopen_to": subject_of(innovation).reopen_target(innovation) if may_reopen else None,
+        "reopen_form": ReopenForm(),
         "design_min_words": DESIGN_MIN_WORDS,
         "gate_form": GateForm(initial={"stage": innovation.stage}),
         "milestone_form": MilestoneForm(),
@@ -169,7 +192,9 @@ def innovation_edit(request, pk):
     innovation = _innovation(request, pk)
     if not may_work_on(request.user, innovation):
         raise NotAllowed(_("Only the unit's head and team, or the coordinator, change this."))
-    form = InnovationForm(request.POST or None, request.FILES or None, instance=innovation)
+    form = InnovationForm(
+        request.POST or None, request.FILES or None, instance=innovation, innovation=innovation
+    )
     if request.method == "POST" and form.is_valid():
         fresh = Innovation.objects.get(pk=innovation.pk)
         done = apply_action(
@@ -269,8 +294,11 @@ def risk_add(request, pk):
 def risk_resolve(request, pk, risk_pk):
     innovation = _innovation(request, pk)
     risk = get_object_or_404(Risk, pk=risk_pk, innovation=innovation)
-    actions.resolve_risk(acting_user=request.user, risk=risk)
-    messages.success(request, _("The risk is marked resolved."))
+    refusal = refusal_of(actions.resolve_risk, acting_user=request.user, risk=risk)
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, _("The risk is marked resolved."))
     return redirect(innovation)
 
 
@@ -310,11 +338,11 @@ def decide(request, pk):
         response = decide_from_form(
             request,
             form,
-            actions.decide_innovation_gate,
-            subject=innovation,
+            gate_actions.decide_gate,
+            target=innovation,
             passed_message=lambda record: _("The gate is passed."),
             acting_user=request.user,
-            innovation=innovation,
+            subject=innovation,
         )
         if response is not None:
             return response
@@ -322,5 +350,36 @@ def decide(request, pk):
         request,
         "innovations/detail.html",
         _work_context(request, innovation, gate_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    """A coach moves the innovation back to the stage it last passed, with a reason."""
+    innovation = _innovation(request, pk)
+    if not reads_work(request.user, innovation):
+        raise NotAllowed(_("You may not change this innovation."))
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        record = apply_action(
+            form,
+            gate_actions.reopen_stage,
+            acting_user=request.user,
+            subject=innovation,
+            reason=form.cleaned_data["reason"],
+        )
+        if record is not None:
+            messages.success(
+                request,
+                _("The stage is reopened: the innovation is back in %(stage)s.")
+                % {"stage": get_stage(record.to_stage).label},
+            )
+            return redirect(innovation)
+    return render(
+        request,
+        "innovations/detail.html",
+        _work_context(request, innovation, reopen_form=form),
         status=400,
     )

@@ -21,7 +21,13 @@ from labinov.lab.actions.drumup import (
     sign_commitment,
     submit_readiness,
 )
-from labinov.lab.actions.gates import decide_gate, may_decide, may_reopen, reopen_stage
+from labinov.lab.actions.gates import (
+    decide_gate,
+    has_open_gate,
+    may_decide,
+    may_reopen,
+    reopen_stage,
+)
 from labinov.lab.actions.programmes import (
     create_programme,
     enrol_units,
@@ -64,6 +70,7 @@ __all__ = [
     "create_programme",
     "decide_gate",
     "enrol_units",
+    "has_open_gate",
     "invite_team_member",
     "invite_unit_head",
     "may_decide",

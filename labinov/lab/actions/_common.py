@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from labinov.accounts.access import get_access
 from labinov.accounts.models import Role
 from labinov.core.errors import ActionError, NotAllowed
-from labinov.lab.models import Enrolment
-from labinov.lab.stages import WORK_LABELS, Subject, Work, get_stage, reached, stages_allowing
+from labinov.lab.stages import Work
+from labinov.lab.subjects import lock_message, subject_of
 
 
 def ensure_manages(acting_user, programme_or_region) -> None:
@@ -35,28 +35,15 @@ def ensure_works_in(acting_user, enrolment) -> None:
         )
 
 
-def ensure_stage_allows(enrolment, work: Work) -> None:
-    """Refuse work that the enrolment's current stage does not allow. The enrolment's row
-    is locked and its stage read again, so a gate decided at the same moment cannot let a
-    change slip past it."""
-    stage_key = (
-        Enrolment.objects.select_for_update().values_list("stage", flat=True).get(pk=enrolment.pk)
-    )
-    enrolment.stage = stage_key
-    if enrolment.allows(work):
-        return
-    stage = get_stage(stage_key)
-    open_in = stages_allowing(Subject.ENROLMENT, work)
-    names = {"work": WORK_LABELS[work], "unit": enrolment.unit, "stage": stage.label}
-    if open_in and reached(stage_key, open_in[-1].key):
-        raise ActionError(
-            _(
-                "%(work)s can no longer be changed: %(unit)s has passed that stage and is in "
-                "%(stage)s. A coach can reopen the earlier stage, with a reason."
-            )
-            % names
-        )
-    raise ActionError(_("%(work)s cannot be changed while %(unit)s is in %(stage)s.") % names)
+def ensure_stage_allows(subject, work: Work) -> None:
+    """Refuse work that the subject's current stage does not allow (asked of the stage
+    declaration), with a message saying why; for every kind of subject (a unit's enrolment,
+    an innovation). The subject's row is locked and its stage read again, so a gate decided
+    at the same moment cannot let a change slip past it."""
+    subject_of(subject).lock_stage(subject)
+    message = lock_message(subject, work)
+    if message:
+        raise ActionError(message)
 
 
 def ensure_reads(acting_user, enrolment) -> None:

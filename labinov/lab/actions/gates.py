@@ -1,4 +1,9 @@
-"""The one way a subject moves to the next stage: a recorded gate decision."""
+"""The one gate machine: any subject (a unit's enrolment, an innovation) moves to the next
+stage by a recorded gate decision, and back by a coach's reopening, through these actions.
+
+What differs per kind of subject is asked of its ``GateSubject`` (``labinov.lab.subjects``),
+registered by the app that owns the kind; the checks here are the same for every kind.
+"""
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -7,24 +12,35 @@ from django.utils.translation import gettext as _
 from labinov.accounts.access import get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, Conflict, NotAllowed
-from labinov.lab.models import Enrolment, GateDecision
-from labinov.lab.stages import (
-    BY_KEY,
-    Subject,
-    get_stage,
-    has_gate,
-    missing_requirements,
-    next_stage,
-    previous_stage,
-)
+from labinov.lab.models import GateDecision
+from labinov.lab.selectors import decisions_of
+from labinov.lab.stages import BY_KEY, get_stage, has_gate, missing_items, next_stage
+from labinov.lab.subjects import subject_of
 
 
-def may_decide(user, enrolment: Enrolment) -> bool:
+def _actor(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def _name_of(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def may_decide(user, subject) -> bool:
+    """Whether ``user`` may decide the gate of the subject's current stage: the stage's
+    deciders in the subject's region (a platform administrator always)."""
+    handler = subject_of(subject)
     access = get_access(user)
-    stage = get_stage(enrolment.stage)
+    stage = get_stage(subject.stage)
     return access.is_platform_admin or access.has_region_role(
-        enrolment.programme.region_id, stage.deciders
+        handler.region_id(subject), stage.deciders
     )
+
+
+def has_open_gate(subject) -> bool:
+    """Whether the subject's current stage has a gate that is still to be decided."""
+    handler = subject_of(subject)
+    return has_gate(subject.stage, handler.kind) and not handler.is_finished(subject)
 
 
 def ensure_current_stage(*, asked: str, current: str, passed: bool, decisions) -> None:
@@ -65,139 +81,141 @@ def ensure_current_stage(*, asked: str, current: str, passed: bool, decisions) -
 
 
 @transaction.atomic
-def decide_gate(
-    *, acting_user, enrolment: Enrolment, stage: str, decision: str, reason: str
-) -> GateDecision:
-    """Approve or refuse the gate of ``stage``, which must be the enrolment's current stage.
+def decide_gate(*, acting_user, subject, stage: str, decision: str, reason: str) -> GateDecision:
+    """Approve or refuse the gate of ``stage``, which must be the subject's current stage.
 
-    ``stage`` is the stage the person saw when deciding: a decision of a stage the
-    enrolment has left meanwhile (a form sent twice, two coaches at once) is refused with
-    ``Conflict`` and changes nothing; the row lock makes concurrent decisions take turns.
+    ``subject`` is a unit's enrolment or an innovation (any registered kind). ``stage`` is
+    the stage the person saw when deciding: a decision of a stage the subject has left
+    meanwhile (a form sent twice, two coaches at once) is refused with ``Conflict`` and
+    changes nothing; the row lock makes concurrent decisions take turns.
 
     An approval whose requirements are not all met is recorded as a refusal listing the
-    missing items (``GateDecision.missing``); the enrolment then stays where it is.
-    Either way the decision is kept and audited. Dates never move anything.
+    missing items, each naming the object it concerns (``GateDecision.missing``); the
+    subject then stays where it is. The reason recorded is the decider's own. Passing a
+    stage moves the subject on (and does what its kind does on passing, such as publishing
+    an innovation). Either way the decision is kept and audited. Dates never move anything.
     """
-    enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("programme", "unit")
-        .get(pk=enrolment.pk)
-    )
-    current = enrolment.stage
-    if not may_decide(acting_user, enrolment):
+    handler = subject_of(subject)
+    subject = handler.lock(subject)
+    current = get_stage(subject.stage)
+    if not may_decide(acting_user, subject):
         raise NotAllowed(
             _("Only %(roles)s of the region may decide the %(stage)s gate.")
             % {
-                "roles": ", ".join(sorted(str(r.label) for r in get_stage(current).deciders)),
-                "stage": get_stage(current).label,
+                "roles": ", ".join(sorted(str(r.label) for r in current.deciders)),
+                "stage": current.label,
             }
         )
+    finished = handler.is_finished(subject)
     ensure_current_stage(
-        asked=stage, current=current, passed=False, decisions=enrolment.gate_decisions.all()
+        asked=stage, current=current.key, passed=finished, decisions=decisions_of(subject)
     )
-    stage = get_stage(current)
+    if finished:
+        raise ActionError(_("%(name)s has passed every gate.") % {"name": handler.name(subject)})
     if decision not in GateDecision.GATE_ANSWERS:
         raise ActionError(_("Choose to approve or refuse."), field="decision")
     reason = (reason or "").strip()
     if not reason:
         raise ActionError(_("Give the reason for the decision."), field="reason")
-    following = next_stage(stage.key)
-    if following is None or not has_gate(stage.key, "enrolment"):
-        raise ActionError(
-            _("From %(stage)s on, the work moves per innovation, not per unit.")
-            % {"stage": stage.label}
-        )
-    missing = missing_requirements(stage.key, "enrolment", enrolment)
+    if not has_gate(current.key, handler.kind):
+        raise ActionError(handler.no_gate_message(subject, current))
+    following = next_stage(current.key)
+    missing = missing_items(current.key, handler.kind, subject)
     outcome = decision
     if decision == GateDecision.Decision.APPROVED and missing:
         outcome = GateDecision.Decision.REFUSED
+    now = timezone.now()
     record = GateDecision.objects.create(
-        enrolment=enrolment,
-        from_stage=stage.key,
-        to_stage=following.key,
+        **{handler.decision_field: subject},
+        from_stage=current.key,
+        to_stage=following.key if following else current.key,
         decision=outcome,
         reason=reason,
-        missing=[{"key": r.key, "label": str(r.label)} for r in missing],
-        decided_by=acting_user if getattr(acting_user, "pk", None) else None,
-        decided_by_name=acting_user.get_full_name() or acting_user.get_username(),
-        decided_at=timezone.now(),
+        missing=missing,
+        decided_by=_actor(acting_user),
+        decided_by_name=_name_of(acting_user),
+        decided_at=now,
     )
     if outcome == GateDecision.Decision.APPROVED:
-        enrolment.stage = following.key
-        enrolment.save(update_fields=["stage"])
+        handler.advance(subject, stage=current, following=following, now=now)
     record_event(
         acting_user=acting_user,
-        action=f"lab.gate.{outcome}",
+        action=f"{handler.audit_prefix}.{outcome}",
         obj=record,
-        unit=enrolment.unit,
+        unit=handler.unit(subject),
         details={
-            "from": stage.key,
-            "to": following.key,
+            **handler.audit_details(subject),
+            "from": current.key,
+            "to": record.to_stage,
             "asked": decision,
             "reason": reason,
-            "missing": [r.key for r in missing],
+            "missing": list(dict.fromkeys(m["key"] for m in missing)),
         },
     )
     return record
 
 
-def may_reopen(user, enrolment: Enrolment) -> bool:
-    """Whether ``user`` may move the enrolment back to its previous stage: those who
+def may_reopen(user, subject) -> bool:
+    """Whether ``user`` may move the subject back to the stage it last passed: those who
     decide that stage's gate (a platform administrator always)."""
-    previous = previous_stage(enrolment.stage)
-    if previous is None or previous.subject != Subject.ENROLMENT:
+    handler = subject_of(subject)
+    target = handler.reopen_target(subject)
+    if target is None:
         return False
     access = get_access(user)
     return access.is_platform_admin or access.has_region_role(
-        enrolment.programme.region_id, previous.deciders
+        handler.region_id(subject), target.deciders
     )
 
 
 @transaction.atomic
-def reopen_stage(*, acting_user, enrolment: Enrolment, reason: str) -> GateDecision:
-    """Move the enrolment back to its previous stage, so that the work that stage allows
-    (problems and ideas, after diagnose) can change again; its gate is then decided anew.
-    Kept as a decision with its reason, and audited."""
-    enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("programme", "unit")
-        .get(pk=enrolment.pk)
-    )
-    current = get_stage(enrolment.stage)
-    previous = previous_stage(current.key)
-    if previous is None or previous.subject != Subject.ENROLMENT:
+def reopen_stage(*, acting_user, subject, reason: str) -> GateDecision:
+    """Move the subject back to the stage it last passed, so that the work that stage
+    allows (a unit's problems and ideas after diagnose; an innovation's design after the
+    design gate) can change again; that stage's gate is then decided anew. Kept as a
+    ``reopened`` decision with its reason, and audited."""
+    handler = subject_of(subject)
+    subject = handler.lock(subject)
+    current = get_stage(subject.stage)
+    target = handler.reopen_target(subject)
+    if target is None:
         raise ActionError(
             _("%(unit)s is in %(stage)s: there is no earlier stage of the unit to reopen.")
-            % {"unit": enrolment.unit, "stage": current.label}
+            % {"unit": handler.name(subject), "stage": current.label}
         )
-    if not may_reopen(acting_user, enrolment):
+    if not may_reopen(acting_user, subject):
         raise NotAllowed(
             _("Only %(roles)s of the region may reopen the %(stage)s stage.")
             % {
-                "roles": ", ".join(sorted(str(r.label) for r in previous.deciders)),
-                "stage": previous.label,
+                "roles": ", ".join(sorted(str(r.label) for r in target.deciders)),
+                "stage": target.label,
             }
         )
     reason = (reason or "").strip()
     if not reason:
         raise ActionError(_("Give the reason for reopening the stage."), field="reason")
+    now = timezone.now()
     record = GateDecision.objects.create(
-        enrolment=enrolment,
+        **{handler.decision_field: subject},
         from_stage=current.key,
-        to_stage=previous.key,
+        to_stage=target.key,
         decision=GateDecision.Decision.REOPENED,
         reason=reason,
-        decided_by=acting_user if getattr(acting_user, "pk", None) else None,
-        decided_by_name=acting_user.get_full_name() or acting_user.get_username(),
-        decided_at=timezone.now(),
+        decided_by=_actor(acting_user),
+        decided_by_name=_name_of(acting_user),
+        decided_at=now,
     )
-    enrolment.stage = previous.key
-    enrolment.save(update_fields=["stage"])
+    handler.move_back(subject, to=target, now=now)
     record_event(
         acting_user=acting_user,
-        action="lab.gate.reopened",
+        action=f"{handler.audit_prefix}.reopened",
         obj=record,
-        unit=enrolment.unit,
-        details={"from": current.key, "to": previous.key, "reason": reason},
+        unit=handler.unit(subject),
+        details={
+            **handler.audit_details(subject),
+            "from": current.key,
+            "to": target.key,
+            "reason": reason,
+        },
     )
     return record

@@ -49,7 +49,7 @@ def rows_to_columns(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lab", "0003_gate_decision_reopened"),
+        ("lab", "0004_gate_decision_subject"),
     ]
 
     operations = [

@@ -46,9 +46,10 @@ def report_gate_decision(request, record, *, passed_message: str) -> None:
         messages.success(request, _("The refusal is recorded."))
 
 
-def decide_from_form(request, form, decide, /, *, subject, passed_message, **kwargs):
+def decide_from_form(request, form, decide, /, *, target, passed_message, **kwargs):
     """Call a gate action with a valid ``GateForm``; the response to send, or None to show
-    the form again with the refusal on it.
+    the form again with the refusal on it. ``target`` is the page to go back to (the
+    subject's own).
 
     A decision of a stage decided meanwhile (``Conflict``: the form was sent twice, or
     another coach decided first) changed nothing: the person is sent to the subject's page,
@@ -58,9 +59,9 @@ def decide_from_form(request, form, decide, /, *, subject, passed_message, **kwa
         record = decide(**kwargs, **form.cleaned_data)
     except Conflict as exc:
         messages.error(request, exc.message)
-        return redirect(subject)
+        return redirect(target)
     except ActionError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
     report_gate_decision(request, record, passed_message=passed_message(record))
-    return redirect(subject)
+    return redirect(target)

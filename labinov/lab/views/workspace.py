@@ -22,6 +22,7 @@ from labinov.lab.forms import (
 )
 from labinov.lab.models import Comment, Idea, TeamMember
 from labinov.lab.selectors import (
+    decisions_of,
     enrolments_visible_to,
     reads_workspace,
     usg_ranking,
@@ -30,7 +31,7 @@ from labinov.lab.selectors import (
 from labinov.lab.stages import (
     STAGES,
     Work,
-    gate_requirements,
+    checklist,
     get_stage,
     has_gate,
     home_of,
@@ -74,10 +75,7 @@ def _workspace_context(request, enrolment, invite_form=None, **forms):
     stage = get_stage(enrolment.stage)
     requirements = []
     if has_gate(stage.key, "enrolment"):
-        requirements = [
-            {"label": r.label, "met": r.check(enrolment)}
-            for r in gate_requirements(stage.key, "enrolment")
-        ]
+        requirements = checklist(stage.key, "enrolment", enrolment)
     is_head = access.has_unit_role(enrolment.unit_id, {"unit_head"}) or access.is_platform_admin
     works = is_head or access.has_unit_role(enrolment.unit_id, {"team_member"})
     assessment = getattr(enrolment, "readiness", None)
@@ -93,7 +91,7 @@ def _workspace_context(request, enrolment, invite_form=None, **forms):
         "readiness": assessment,
         "readiness_band": readiness.band(assessment.percent) if assessment else "",
         "ranking": usg_ranking(enrolment),
-        "decisions": enrolment.gate_decisions.all(),
+        "decisions": decisions_of(enrolment),
         "comments": comments_by_target(enrolment),
         "is_head": is_head,
         "works": works,
@@ -259,13 +257,13 @@ def decide(request, pk):
             request,
             form,
             actions.decide_gate,
-            subject=enrolment,
+            target=enrolment,
             passed_message=lambda record: (
                 _("The gate is passed: the unit is now in %(stage)s.")
                 % {"stage": get_stage(record.to_stage).label}
             ),
             acting_user=request.user,
-            enrolment=enrolment,
+            subject=enrolment,
         )
         if response is not None:
             return response
@@ -360,7 +358,7 @@ def reopen(request, pk):
             form,
             actions.reopen_stage,
             acting_user=request.user,
-            enrolment=enrolment,
+            subject=enrolment,
             reason=form.cleaned_data["reason"],
         )
         if record is not None:
