@@ -83,6 +83,12 @@ class Filters(Schema):
     digital: bool | None = None
     stage: LibraryEntry.Stage | None = None
     year: int | None = None
+    source: str | None = Field(
+        None,
+        max_length=20,
+        description='origin: "impor" (imported), "labinov" (this installation) or '
+        '"asal-<feed id>" (harvested from another installation, see /api/v1/open/feeds)',
+    )
 
 
 def _hit(entry, score, snippet) -> dict:

@@ -29,6 +29,8 @@ class SearchForm(forms.Form):
         label=_("Stage"), required=False, choices=[("", _("All")), *LibraryEntry.Stage.choices]
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    #: The origin of entries (``LibraryEntry.source``), e.g. a federated feed's "asal-3".
+    source = forms.CharField(label=_("Origin"), required=False, max_length=20)
 
     def filters(self) -> dict:
         data = self.cleaned_data

@@ -128,6 +128,9 @@ def update_innovation(*, acting_user, innovation: Innovation, **fields) -> Innov
         )
     clean_or_refuse(innovation)
     innovation.save()
+    if innovation.published_at is not None and changed:
+        # A published innovation's record follows: the knowledge base and the open feed.
+        publish_to_library(innovation)
     record_event(
         acting_user=acting_user,
         action="innovations.innovation.updated",

@@ -25,7 +25,9 @@ CANDIDATES = 100
 POSTINGS_BUDGET = {"sqlite": 3_000, "postgresql": 1_000}
 SMALL_CORPUS = 2_000
 FACETS = ("province", "region", "sector", "form", "digital", "stage", "year")
-FILTERS = FACETS
+#: Filters: the facets, and the origin of entries (``source``: "impor", "labinov", or
+#: "asal-<feed id>" for those harvested from another installation, see docs/opendata.md).
+FILTERS = (*FACETS, "source")
 _FTS_SAFE = re.compile(r"^[0-9a-z]+$")
 
 
