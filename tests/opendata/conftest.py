@@ -63,10 +63,10 @@ def published(innovation, people):  # noqa: F811
 def unpublished(idea, region, programme):  # noqa: F811
     """An innovation of another unit of the same programme, still in design."""
     unit = UnitFactory(region=region, name="Kecamatan Uji")
-    enrolment = lab_actions.enrol_units(acting_user=SYSTEM, programme=programme, units=[unit])[0]
-    Enrolment.objects.filter(pk=enrolment.pk).update(stage="design")
+    enrolled = lab_actions.enrol_units(acting_user=SYSTEM, programme=programme, units=[unit])[0]
+    Enrolment.objects.filter(pk=enrolled.pk).update(stage="design")
     made = actions.create_innovation(acting_user=SYSTEM, idea=idea, name=PRIVATE["unpublished"])
-    type(made).objects.filter(pk=made.pk).update(enrolment=enrolment)
+    type(made).objects.filter(pk=made.pk).update(enrolment=enrolled)
     made.refresh_from_db()
     return made
 
