@@ -237,3 +237,26 @@ def test_the_federation_page_is_for_platform_administrators(
         "/api/v1/open/feeds", {"url": "https://contoh.go.id"}, content_type="application/json"
     )
     assert refused.status_code == 403
+
+
+def test_labinov_harvest_on_the_command_line(cli_env, server):
+    from tests.cli import run
+
+    run("migrate", "--noinput", env=cli_env, timeout=600)
+    run(
+        "shell", "-c",
+        "from labinov.core.system import SystemActor\n"
+        "from labinov.opendata.actions import register_feed\n"
+        f"register_feed(acting_user=SystemActor('uji'), url='{server.url}', name='Asal')",
+        env=cli_env,
+    )  # fmt: skip
+    assert "--json" in run("harvest", "--help", env=cli_env).stdout
+    server.items = [item("labinov-innovation-1", "Antrean Daring Puskesmas", T1)]
+    (first,) = json.loads(run("harvest", "--json", env=cli_env).stdout)
+    assert first["status"] == "selesai" and first["origin"] == "asal-1"
+    server.items = [item("x-1", "", T2)]
+    refused = run("harvest", "--json", env=cli_env, check=False)
+    assert refused.returncode != 0
+    assert json.loads(refused.stdout)[0]["problems"][0]["column"] == "name"
+    found = json.loads(run("search", "antrean", "--json", env=cli_env).stdout)
+    assert [i["source_id"] for i in found] == ["labinov-innovation-1"]
