@@ -223,7 +223,7 @@ def add_feed(request, payload: FeedIn):
         name=payload.name,
         interval_minutes=payload.interval_minutes,
     )
-    return Status(201, created)
+    return Status(201, actions.queue_harvest(acting_user=user, feed=created))
 
 
 @router.get("/open/feeds/{feed_id}", response=FederatedFeedOut, summary="One federated feed")

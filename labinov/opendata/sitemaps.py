@@ -36,7 +36,11 @@ class PublishedInnovations(Sitemap):
 
     def items(self):
         # Only what the public sees: published innovations (innovations.selectors).
-        return Innovation.objects.filter(published_at__isnull=False).order_by("pk")
+        return (
+            Innovation.objects.filter(published_at__isnull=False)
+            .select_related("publication")
+            .order_by("pk")
+        )
 
     def lastmod(self, item):
         return getattr(getattr(item, "publication", None), "updated_at", None) or item.published_at
