@@ -91,8 +91,8 @@ def _not_modified(request, etag: str, last_modified) -> bool:
     summary="Open feed of published innovations (no login)",
     openapi_extra={
         "responses": {
-            "200": {"content": {"application/json": {"example": FEED_EXAMPLE}}},
-            "304": {"description": "Not modified (If-None-Match or If-Modified-Since)"},
+            200: {"content": {"application/json": {"example": FEED_EXAMPLE}}},
+            304: {"description": "Not modified (If-None-Match or If-Modified-Since)"},
         }
     },
 )

@@ -164,3 +164,16 @@ def test_anonymous_api_calls_show_nothing_private(client, people, published, unp
 
 
 PRIVATE_NAME = "Inovasi Belum Terbit Rahasia"
+
+
+@pytest.mark.django_db
+def test_the_openapi_describes_the_feed_with_an_example_and_no_duplicate_keys(client):
+    def no_duplicates(pairs):
+        keys = [k for k, _v in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    spec = json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+    responses = spec["paths"]["/api/v1/open/innovations"]["get"]["responses"]
+    assert "304" in responses
+    assert responses["200"]["content"]["application/json"]["example"]["items"][0]["source_id"]
