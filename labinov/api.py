@@ -13,6 +13,7 @@ from labinov.core.api_support import (
 from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
 from labinov.library.api import router as library_router
+from labinov.opendata.api import router as opendata_router
 from labinov.regions.api import router as regions_router
 
 
@@ -41,3 +42,4 @@ api.add_router("/", regions_router)
 api.add_router("/", lab_router)
 api.add_router("/", innovations_router)
 api.add_router("/", library_router)
+api.add_router("/", opendata_router)

@@ -14,6 +14,7 @@ FEATURED = [
     "import-library",
     "export-library",
     "search",
+    "harvest",
     "score",
     "backup",
     "restore",

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "labinov.lab",
     "labinov.innovations",
     "labinov.library",
+    "labinov.opendata",
     "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     # With "ninja" installed, /api/v1/docs serves Swagger UI from the app's own static
     # files instead of a CDN (offices without internet see the docs too).
@@ -262,6 +264,12 @@ TASKS = {
 #: Seconds `labinov serve` gives a busy worker to finish its task when stopping, and again
 #: after cutting the task short (see core/supervisor.py).
 WORKER_STOP_SECONDS = float(env("LABINOV_WORKER_STOP_SECONDS", "8"))
+
+#: Limits of one harvest of another installation's open feed (docs/opendata.md): bytes of
+#: one page, changes in all, and seconds for the whole harvest.
+LABINOV_HARVEST_MAX_PAGE_BYTES = int(env("LABINOV_HARVEST_MAX_PAGE_BYTES", str(5 << 20)))
+LABINOV_HARVEST_MAX_ITEMS = int(env("LABINOV_HARVEST_MAX_ITEMS", "200000"))
+LABINOV_HARVEST_SECONDS = float(env("LABINOV_HARVEST_SECONDS", "120"))
 
 #: Sentence embeddings that re-rank knowledge-base searches: "auto" uses them when the
 #: optional package is installed (`pip install 'labinov[embeddings]'`), "off" never.

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from labinov.api import api
+from labinov.opendata.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", include("labinov.core.urls")),
@@ -10,6 +12,8 @@ urlpatterns = [
     path("lab/", include("labinov.lab.urls")),
     path("inovasi/", include("labinov.innovations.urls")),
     path("pustaka/", include("labinov.library.urls")),
+    path("data-terbuka/", include("labinov.opendata.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

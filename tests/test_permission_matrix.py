@@ -439,6 +439,38 @@ ENDPOINTS = {
         lambda s: {"reason": "Rancangan perlu diperbaiki"},
         api=True,
     ),
+    "opendata.withdraw": Endpoint(
+        lambda s: f"/data-terbuka/tarik/{s.innovation.pk}/",
+        MANAGERS,
+        lambda s: {"reason": "Belum diverifikasi"},
+        level="region",
+    ),
+    "opendata.licence": Endpoint(
+        lambda s: f"/data-terbuka/lisensi/{s.region.code}/",
+        MANAGERS,
+        lambda s: {"licence": "CC0-1.0"},
+        level="region",
+    ),
+    "opendata.feed_register": Endpoint(
+        lambda s: "/data-terbuka/federasi/",
+        ADMIN,
+        lambda s: {"url": "http://127.0.0.1:9/", "name": "Lain", "interval_minutes": "60"},
+        level="platform",
+    ),
+    "api.opendata.withdraw": Endpoint(
+        lambda s: f"/api/v1/open/innovations/{s.innovation.pk}/withdraw",
+        MANAGERS,
+        lambda s: {"reason": "Belum diverifikasi"},
+        api=True,
+        level="region",
+    ),
+    "api.opendata.feed_register": Endpoint(
+        lambda s: "/api/v1/open/feeds",
+        ADMIN,
+        lambda s: {"url": "http://127.0.0.1:9/", "name": "Lain"},
+        api=True,
+        level="platform",
+    ),
     "api.library.replicate": Endpoint(
         lambda s: f"/api/v1/library/{s.entry.pk}/replicate",
         WORKS_ON_INNOVATION,

@@ -42,6 +42,7 @@ from labinov.library.models import (
     LibraryEmbedding,
     LibraryEntry,
     LibraryStats,
+    Replication,
 )
 from labinov.library.search import embeddings, index
 from labinov.library.staging import Staging
@@ -52,6 +53,7 @@ AUDIT_ACTIONS = {
     "library.entry_added": gettext_lazy("Knowledge base entry added"),
     "library.entry_updated": gettext_lazy("Knowledge base entry updated"),
     "library.replicated": gettext_lazy("Innovation replicated from the knowledge base"),
+    "library.entries_removed": gettext_lazy("Knowledge base entries withdrawn"),
 }
 
 BATCH = 2000
@@ -358,3 +360,54 @@ def upsert_entry(
         obj=entry,
     )
     return entry
+
+
+@transaction.atomic
+def remove_entries(
+    *, acting_user, source: str, source_ids: list[str], reason: str = ""
+) -> tuple[int, list[str]]:
+    """Take entries out of the knowledge base because their origin withdrew them (this
+    installation's innovation unpublished, or a federated one withdrawn at its origin).
+    Term counts and statistics follow, as for an import. An entry replicated here stays
+    (its replications name it as their source): the answer lists those kept, beside the
+    number removed."""
+    _check_may_import(acting_user)
+    rows = list(
+        LibraryEntry.objects.filter(source=source, source_id__in=source_ids).values_list(
+            "pk", "source_id", "index_name", "index_main", "index_rest"
+        )
+    )
+    replicated = set(
+        Replication.objects.filter(source_id__in=[r[0] for r in rows]).values_list(
+            "source_id", flat=True
+        )
+    )
+    df: Counter = Counter()
+    lengths = [0, 0, 0]
+    gone, kept = [], []
+    for pk, source_id, *texts in rows:
+        if pk in replicated:
+            kept.append(source_id)
+            continue
+        fields = [t.split() for t in texts]
+        df.subtract(set().union(*fields))
+        for i in range(3):
+            lengths[i] -= len(fields[i])
+        gone.append(pk)
+    if gone:
+        LibraryEntry.objects.filter(pk__in=gone).delete()
+        bulk.add_term_counts(dict(df))
+        LibraryStats.current()
+        LibraryStats.objects.filter(pk=1).update(
+            entries=F("entries") - len(gone),
+            name_length=F("name_length") + lengths[0],
+            main_length=F("main_length") + lengths[1],
+            rest_length=F("rest_length") + lengths[2],
+            generation=F("generation") + 1,
+        )
+        record_event(
+            acting_user=acting_user,
+            action="library.entries_removed",
+            details={"source": source, "removed": len(gone), "kept": kept, "reason": reason},
+        )
+    return len(gone), kept

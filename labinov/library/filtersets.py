@@ -19,6 +19,8 @@ class LibraryFilterSet(ListFilterSet):
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=LibraryEntry.Stage.choices)
     year = IntegerFilter(label=_("Year"), min_value=1900, max_value=2100)
+    #: The origin of entries (``LibraryEntry.source``), e.g. a federated feed's "asal-3".
+    source = django_filters.CharFilter(label=_("Origin"), max_length=20)
 
     api_help = {
         "province": "province name, e.g. Jawa Tengah",
@@ -28,6 +30,8 @@ class LibraryFilterSet(ListFilterSet):
         "digital": "digital or not",
         "stage": "tahapan: inisiatif, uji_coba or penerapan",
         "year": "year first implemented or reported",
+        "source": 'origin: "impor" (imported), "labinov" (this installation) or '
+        '"asal-<feed id>" (harvested from another installation, see /api/v1/open/feeds)',
     }
 
     class Meta:
@@ -37,3 +41,5 @@ class LibraryFilterSet(ListFilterSet):
 
 #: The entry fields the knowledge base filters on (and counts as facets), in order.
 FILTER_FIELDS: tuple[str, ...] = tuple(f.field_name for f in LibraryFilterSet.base_filters.values())
+#: The fields counted as facets on the search page and in the API: all but the origin.
+FACET_FIELDS: tuple[str, ...] = tuple(f for f in FILTER_FIELDS if f != "source")

@@ -40,7 +40,7 @@ class Database:
     to the suite's when the suite runs on PostgreSQL (the processes cannot see the suite's
     test database, which is in memory on SQLite)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, name: str = "processes"):
         suite = settings.DATABASES["default"]
         self.postgres = suite["ENGINE"].endswith("postgresql")
         if self.postgres:
@@ -50,7 +50,7 @@ class Database:
                 "user": suite["USER"],
                 "password": suite["PASSWORD"] or None,
             }
-            self.name = f"{suite['NAME']}_processes"
+            self.name = f"{suite['NAME']}_{name}"
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             self._admin(f'CREATE DATABASE "{self.name}"')
             password = f":{suite['PASSWORD']}" if suite["PASSWORD"] else ""
@@ -59,7 +59,7 @@ class Database:
                 f"{self.server['port']}/{self.name}"
             )
         else:
-            self.path = folder / "processes.sqlite3"
+            self.path = folder / f"{name}.sqlite3"
             url = f"sqlite:///{self.path}"
         self.env = {
             **os.environ,

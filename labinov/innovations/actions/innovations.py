@@ -15,6 +15,7 @@ from labinov.innovations.actions._common import (
     ensure_works_in,
     ensure_works_on,
 )
+from labinov.innovations.actions.knowledge_base import publish_to_library
 from labinov.innovations.models import DESIGN_SECTIONS, FIELD_WORK, Innovation
 from labinov.lab.models import Idea
 from labinov.lab.stages import Subject, Work, allows
@@ -134,6 +135,9 @@ def update_innovation(*, acting_user, innovation: Innovation, **fields) -> Innov
         )
     clean_or_refuse(innovation)
     innovation.save()
+    if innovation.published_at is not None and changed:
+        # A published innovation's record follows: the knowledge base and the open feed.
+        publish_to_library(innovation)
     record_event(
         acting_user=acting_user,
         action="innovations.innovation.updated",

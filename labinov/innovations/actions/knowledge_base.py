@@ -12,6 +12,7 @@ from labinov.innovations.models import Innovation
 from labinov.library.actions import upsert_entry
 from labinov.library.models import LibraryEntry, local_source_id
 from labinov.library.sectors import sector_key
+from labinov.opendata.actions import record_publication
 
 LIBRARY_ACTOR = "innovations: display gate"
 
@@ -59,11 +60,15 @@ def library_row(innovation: Innovation) -> dict:
 
 
 def publish_to_library(innovation: Innovation):
-    """Write (or refresh) the innovation's knowledge-base entry; call inside the gate's
-    transaction so that a failed publication leaves no entry behind."""
-    return upsert_entry(
-        acting_user=SystemActor(LIBRARY_ACTOR),
+    """Write (or refresh) the innovation's knowledge-base entry, and its row of the
+    publication log that the open feed reads (``opendata``); call inside the gate's (or
+    the change's) transaction so that a failed publication leaves nothing behind."""
+    actor = SystemActor(LIBRARY_ACTOR)
+    entry = upsert_entry(
+        acting_user=actor,
         source=LibraryEntry.Source.LOCAL,
         source_id=source_id(innovation),
         **library_row(innovation),
     )
+    record_publication(acting_user=actor, innovation=innovation, entry=entry)
+    return entry

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils.safestring import SafeString, mark_safe
 
-from labinov.library.filtersets import FILTER_FIELDS
+from labinov.library.filtersets import FACET_FIELDS, FILTER_FIELDS
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
 from labinov.library.search import analysis, embeddings, ranking
 
@@ -25,9 +25,10 @@ CANDIDATES = 100
 #: PostgreSQL's ts_rank reads each match's tsvector from the table, so it gets fewer.
 POSTINGS_BUDGET = {"sqlite": 3_000, "postgresql": 1_000}
 SMALL_CORPUS = 2_000
-#: The fields a search filters on and counts: declared once, in ``library/filtersets.py``.
+#: The fields a search filters on, and those it counts as facets: declared once, in
+#: ``library/filtersets.py`` (the origin of entries, ``source``, filters but is not counted).
 FILTERS = FILTER_FIELDS
-FACETS = FILTERS
+FACETS = FACET_FIELDS
 _FTS_SAFE = re.compile(r"^[0-9a-z]+$")
 
 
