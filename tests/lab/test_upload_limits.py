@@ -88,7 +88,7 @@ def test_an_evidence_link_must_be_http(client_for, people, enrolment):
             "evidence_link": "javascript:alert(document.cookie)",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Masukkan URL yang valid" in response.content.decode()
     assert not Problem.objects.exists()
 
