@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "labinov.lab",
     "labinov.innovations",
     "labinov.library",
+    "labinov.index",
     "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",
