@@ -10,6 +10,7 @@ urlpatterns = [
     path("lab/", include("labinov.lab.urls")),
     path("inovasi/", include("labinov.innovations.urls")),
     path("pustaka/", include("labinov.library.urls")),
+    path("indeks/", include("labinov.index.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

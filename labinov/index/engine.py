@@ -13,6 +13,7 @@ the national rule has it. The formula, with every number taken from the rubric:
 """
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from labinov.index.rubric import PRECISION, Model
 
@@ -28,6 +29,14 @@ class InnovationInput:
     @property
     def eligible(self) -> bool:
         return not self.reasons
+
+
+_QUANTUM = Decimal(1).scaleb(-PRECISION)
+
+
+def round_index(value: float) -> float:
+    """Two decimals, half up (34.995 is 35.00), as a person rounds before banding."""
+    return float(Decimal(repr(value)).quantize(_QUANTUM, rounding=ROUND_HALF_UP))
 
 
 def effective(answer) -> int:
@@ -86,7 +95,7 @@ def score(model: Model, region_answers: dict, innovations: list, year: int) -> d
     counted = count_score(model, n, [i.affairs for i in eligible])
     aspects[model.count_aspect] += counted
     total = sum(aspects.values())
-    index = round(min(max(total / model.max_total * 100, 0.0), 100.0), PRECISION)
+    index = round_index(min(max(total / model.max_total * 100, 0.0), 100.0))
     return {
         "rubric": model.rubric_id,
         "year": year,
