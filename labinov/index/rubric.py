@@ -284,10 +284,10 @@ def validate(data) -> list[str]:
                 errors.append("count_score.rule.cap_innovations: must be a whole number of 1 or more")
             if not _is_number(top) or top < 0:
                 errors.append("count_score.rule.max_score: must be a number of 0 or more")
-            elif _is_number(per) and _is_int(cap) and not _close(per * cap, top):
-                errors.append("count_score.rule.max_score: is not per_innovation x cap_innovations")
             else:
                 count_max = top
+                if _is_number(per) and _is_int(cap) and not _close(per * cap, top):
+                    errors.append("count_score.rule.max_score: is not per_innovation x cap_innovations")
             if rule["type"] == "linear_capped_gated":
                 gate = rule.get("gate")
                 if not isinstance(gate, dict):
