@@ -46,7 +46,9 @@ def parse_rubric(raw: bytes | str) -> dict:
 
 
 @transaction.atomic
-def load_rubric(*, acting_user, data, file_name: str = "", provenance: str = "") -> tuple[Rubric, str]:
+def load_rubric(
+    *, acting_user, data, file_name: str = "", provenance: str = ""
+) -> tuple[Rubric, str]:
     """Validate and store a rubric version. Returns the rubric and what happened:
     "created", "replaced" or "unchanged". A bad file is refused whole with every error; a
     version that an assessment uses is never changed."""
@@ -99,13 +101,16 @@ def _ensure_edits(acting_user, region) -> None:
 
 
 @transaction.atomic
-def start_assessment(*, acting_user, region, year: int, rubric: Rubric, is_demo=False) -> Assessment:
+def start_assessment(
+    *, acting_user, region, year: int, rubric: Rubric, is_demo=False
+) -> Assessment:
     _ensure_edits(acting_user, region)
     if not 2000 <= year <= 2100:
         raise ActionError(_("Give a year between 2000 and 2100."), field="year")
     if Assessment.objects.filter(region=region, year=year).exists():
         raise ActionError(
-            _("%(region)s already has an assessment for %(year)s.") % {"region": region, "year": year},
+            _("%(region)s already has an assessment for %(year)s.")
+            % {"region": region, "year": year},
             field="year",
         )
     assessment = Assessment.objects.create(region=region, year=year, rubric=rubric, is_demo=is_demo)
@@ -138,7 +143,9 @@ def set_answer(
     model = model_of(assessment.rubric)
     item = model.item(item_key)
     if item is None:
-        raise ActionError(_("The rubric has no indicator %(key)s.") % {"key": item_key}, field="item_key")
+        raise ActionError(
+            _("The rubric has no indicator %(key)s.") % {"key": item_key}, field="item_key"
+        )
     if item.per_innovation != (innovation is not None):
         if item.per_innovation:
             message = _("Indicator %(key)s is answered per innovation.")
@@ -150,7 +157,8 @@ def set_answer(
     allowed = {0} | {value for value, _d in item.levels}
     if level not in allowed:
         raise ActionError(
-            _("Choose a level of %(levels)s.") % {"levels": ", ".join(str(v) for v in sorted(allowed))},
+            _("Choose a level of %(levels)s.")
+            % {"levels": ", ".join(str(v) for v in sorted(allowed))},
             field="level",
         )
     if evidence_file:

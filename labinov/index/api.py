@@ -78,7 +78,9 @@ def region_index_endpoint(request, code: str, year: int | None = None, rubric: s
     publishes them; the region's coordinator and leader also get the innovations, those
     not eligible with their reasons, and what is missing (index points each would add)."""
     if year is not None and not 1900 <= year <= 2200:
-        raise ApiError(404, _("There is no assessment for year %(year)s.") % {"year": year}, "not_found")
+        raise ApiError(
+            404, _("There is no assessment for year %(year)s.") % {"year": year}, "not_found"
+        )
     try:
         region = region_by_code(code)
         result = region_index(region, year, rubric)

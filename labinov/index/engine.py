@@ -75,20 +75,25 @@ def score(model: Model, region_answers: dict, innovations: list, year: int) -> d
     eligible = [i for i in innovations if not i.reasons]
     n = len(eligible)
     divisor = max(model.floor_for(year), n)
-    sums = {code: 0.0 for code in aspects}
+    sums = dict.fromkeys(aspects, 0.0)
     per_innovation = []
-    items = model.innovation_items
+    plan = model.innovation_plan
     for innovation in eligible:
         answers = innovation.answers
         own = dict.fromkeys(aspects, 0.0)
-        for item in items:
-            answer = answers.get(item.key)
+        for key, weight, aspect in plan:
+            answer = answers.get(key)
             if answer and answer[1]:
-                own[item.aspect] += item.weight * answer[0]
+                own[aspect] += weight * answer[0]
         for code, value in own.items():
             sums[code] += value
         per_innovation.append(
-            {"id": innovation.id, "name": innovation.name, "score": sum(own.values()), "aspects": own}
+            {
+                "id": innovation.id,
+                "name": innovation.name,
+                "score": sum(own.values()),
+                "aspects": own,
+            }
         )
     for code in aspects:
         aspects[code] += sums[code] / divisor
@@ -112,7 +117,9 @@ def score(model: Model, region_answers: dict, innovations: list, year: int) -> d
         ],
         "innovations": per_innovation,
         "ineligible": [
-            {"id": i.id, "name": i.name, "reasons": list(i.reasons)} for i in innovations if i.reasons
+            {"id": i.id, "name": i.name, "reasons": list(i.reasons)}
+            for i in innovations
+            if i.reasons
         ],
     }
 
@@ -176,6 +183,7 @@ def what_if(
         elif innovation_id in changed and item.per_innovation:
             changed[innovation_id][key] = (level, True)
     after = [
-        InnovationInput(i.id, i.name, changed[i.id], i.affairs, list(i.reasons)) for i in innovations
+        InnovationInput(i.id, i.name, changed[i.id], i.affairs, list(i.reasons))
+        for i in innovations
     ]
     return score(model, region, after, year)

@@ -26,20 +26,24 @@ def _team_size(innovation: Innovation) -> Fact | None:
     size = team.members.count() if team is not None else 0
     if not size:
         return None
-    return Fact(size, _("Innovation team of %(unit)s in Labinov: %(n)s people") % {
-        "unit": innovation.enrolment.unit, "n": size})
+    return Fact(
+        size,
+        _("Innovation team of %(unit)s in Labinov: %(n)s people")
+        % {"unit": innovation.enrolment.unit, "n": size},
+    )
 
 
 def _budget_years(innovation: Innovation) -> Fact | None:
-    years = {
-        m.start.year for m in innovation.milestones.all() if m.budget and m.budget > 0
-    }
+    years = {m.start.year for m in innovation.milestones.all() if m.budget and m.budget > 0}
     if not years and innovation.budget_amount:
         years = {(innovation.implementation_date or innovation.created_at).year}
     if not years:
         return None
-    return Fact(len(years), _("Budget recorded in Labinov for %(years)s") % {
-        "years": ", ".join(str(y) for y in sorted(years))})
+    return Fact(
+        len(years),
+        _("Budget recorded in Labinov for %(years)s")
+        % {"years": ", ".join(str(y) for y in sorted(years))},
+    )
 
 
 def _replications(innovation: Innovation) -> Fact | None:
@@ -68,16 +72,25 @@ def _months(innovation: Innovation) -> Fact | None:
     if days < 0:
         return None
     months = max(1, math.ceil(days / DAYS_PER_MONTH))
-    return Fact(months, _("From the lab's start (%(start)s) to implementation (%(end)s): %(n)s months") % {
-        "start": start.isoformat(), "end": innovation.implementation_date.isoformat(), "n": months})
+    return Fact(
+        months,
+        _("From the lab's start (%(start)s) to implementation (%(end)s): %(n)s months")
+        % {
+            "start": start.isoformat(),
+            "end": innovation.implementation_date.isoformat(),
+            "n": months,
+        },
+    )
 
 
 def _people_served(innovation: Innovation) -> Fact | None:
     measure = innovation.service_measures.filter(measure=ServiceMeasure.Measure.PEOPLE).first()
     if measure is None or not measure.actual:
         return None
-    return Fact(int(measure.actual), _("People served (service measure): %(n)s") % {
-        "n": int(measure.actual)})
+    return Fact(
+        int(measure.actual),
+        _("People served (service measure): %(n)s") % {"n": int(measure.actual)},
+    )
 
 
 COMPUTE = {

@@ -7,6 +7,7 @@ the maximum total, the count score and the category bands all come from the docu
 """
 
 import datetime
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -67,9 +68,12 @@ def _levels_errors(levels, where, weight, errors) -> int | None:
             continue
         if not isinstance(level.get("description"), str) or not level["description"].strip():
             errors.append(f"{at}: description is missing")
-        if "score" in level and weight is not None:
-            if not _is_number(level["score"]) or not _close(level["score"], weight * value):
-                errors.append(f"{at}: score {level.get('score')} is not weight x value")
+        if (
+            "score" in level
+            and weight is not None
+            and (not _is_number(level["score"]) or not _close(level["score"], weight * value))
+        ):
+            errors.append(f"{at}: score {level.get('score')} is not weight x value")
         values.append(value)
     if len(values) != len(set(values)):
         errors.append(f"{where}: level values repeat")
@@ -152,7 +156,7 @@ def validate(data) -> list[str]:
         errors.append("indicators: must be a non-empty list")
         indicators = []
     numbers, codes, keys = set(), set(), set()
-    sums: dict[str, float] = {code: 0.0 for code in aspect_max}
+    sums: dict[str, float] = dict.fromkeys(aspect_max, 0.0)
     count_indicators = 0
     for n, ind in enumerate(indicators):
         if not isinstance(ind, dict):
@@ -244,7 +248,9 @@ def validate(data) -> list[str]:
     if not isinstance(schedule, dict) or not all(
         str(year).isdigit() and _is_int(value) and value >= 1 for year, value in schedule.items()
     ):
-        errors.append("formula.divisor_floor_schedule: must map years to whole numbers of 1 or more")
+        errors.append(
+            "formula.divisor_floor_schedule: must map years to whole numbers of 1 or more"
+        )
     max_total = formula.get("max_total")
     if not _is_number(max_total) or max_total <= 0:
         errors.append("formula.max_total: must be a positive number")
@@ -277,17 +283,25 @@ def validate(data) -> list[str]:
         if not isinstance(rule, dict) or rule.get("type") not in COUNT_RULES:
             errors.append(f"count_score.rule.type: must be one of {', '.join(COUNT_RULES)}")
         else:
-            per, cap, top = rule.get("per_innovation"), rule.get("cap_innovations"), rule.get("max_score")
+            per, cap, top = (
+                rule.get("per_innovation"),
+                rule.get("cap_innovations"),
+                rule.get("max_score"),
+            )
             if not _is_number(per) or per <= 0:
                 errors.append("count_score.rule.per_innovation: must be a positive number")
             if not _is_int(cap) or cap < 1:
-                errors.append("count_score.rule.cap_innovations: must be a whole number of 1 or more")
+                errors.append(
+                    "count_score.rule.cap_innovations: must be a whole number of 1 or more"
+                )
             if not _is_number(top) or top < 0:
                 errors.append("count_score.rule.max_score: must be a number of 0 or more")
             else:
                 count_max = top
                 if _is_number(per) and _is_int(cap) and not _close(per * cap, top):
-                    errors.append("count_score.rule.max_score: is not per_innovation x cap_innovations")
+                    errors.append(
+                        "count_score.rule.max_score: is not per_innovation x cap_innovations"
+                    )
             if rule["type"] == "linear_capped_gated":
                 gate = rule.get("gate")
                 if not isinstance(gate, dict):
@@ -295,8 +309,10 @@ def validate(data) -> list[str]:
                 else:
                     urusan = gate.get("urusan")
                     least = gate.get("urusan_wajib_pelayanan_dasar_min")
-                    if not isinstance(urusan, list) or not urusan or not all(
-                        isinstance(u, str) and u.strip() for u in urusan
+                    if (
+                        not isinstance(urusan, list)
+                        or not urusan
+                        or not all(isinstance(u, str) and u.strip() for u in urusan)
                     ):
                         errors.append("count_score.rule.gate.urusan: must list the affairs")
                         urusan = []
@@ -318,12 +334,12 @@ def validate(data) -> list[str]:
                 f"aspects ({code}): max_score {expected:g} is not the sum of its indicators' "
                 f"highest scores ({sums.get(code, 0.0):g})"
             )
-    if max_total is not None and not any(math.isnan(v) for v in aspect_max.values()):
-        if not _close(sum(aspect_max.values()), max_total):
-            errors.append(
-                f"formula.max_total: {max_total:g} is not the sum of the aspects' max_score "
-                f"({sum(aspect_max.values()):g})"
-            )
+    known = not any(math.isnan(v) for v in aspect_max.values())
+    if max_total is not None and known and not _close(sum(aspect_max.values()), max_total):
+        errors.append(
+            f"formula.max_total: {max_total:g} is not the sum of the aspects' max_score "
+            f"({sum(aspect_max.values()):g})"
+        )
 
     errors.extend(_band_errors(data.get("categories")))
     return errors
@@ -341,7 +357,9 @@ def _band_errors(bands) -> list[str]:
             continue
         low, high = band.get("min"), band.get("max")
         if not (_is_number(low) and _is_number(high) and 0 <= low <= high <= 100):
-            errors.append(f"{at} ({band['name']}): min and max must be numbers, 0 <= min <= max <= 100")
+            errors.append(
+                f"{at} ({band['name']}): min and max must be numbers, 0 <= min <= max <= 100"
+            )
             continue
         good.append((low, high, band["name"]))
     if errors:
@@ -349,7 +367,7 @@ def _band_errors(bands) -> list[str]:
     good.sort()
     if not _close(good[0][0], 0) or not _close(good[-1][1], 100):
         errors.append("categories: the bands must cover the index from 0 to 100")
-    for (_l1, h1, n1), (l2, _h2, n2) in zip(good, good[1:], strict=False):
+    for (_l1, h1, n1), (l2, _h2, n2) in itertools.pairwise(good):
         if l2 <= h1 + EPS:
             errors.append(f"categories: {n1} and {n2} overlap")
         elif l2 - h1 > STEP + EPS:
@@ -398,6 +416,8 @@ class Model:
     bands: tuple
     eligibility: dict
     items_by_key: dict = field(default_factory=dict)
+    #: (key, weight, aspect) of each innovation item: the engine's inner loop.
+    innovation_plan: tuple = ()
 
     def floor_for(self, year: int) -> int:
         return int(self.floor_schedule.get(str(year), self.divisor_floor))
@@ -416,7 +436,14 @@ def compile_rubric(data: dict) -> Model:
         evidence = str(ind.get("evidence", {}).get("bukti_dukung", ""))
         rows = ind.get("scoring_rows")
         parts = (
-            [(f"{ind['code']}.{r['code']}", f"{ind['name']} ({r['code']})" if len(rows) > 1 else ind["name"], r) for r in rows]
+            [
+                (
+                    f"{ind['code']}.{r['code']}",
+                    f"{ind['name']} ({r['code']})" if len(rows) > 1 else ind["name"],
+                    r,
+                )
+                for r in rows
+            ]
             if rows
             else [(ind["code"], ind["name"], ind)]
         )
@@ -454,4 +481,5 @@ def compile_rubric(data: dict) -> Model:
         ),
         eligibility=dict(data["formula"].get("eligibility", {})),
         items_by_key=items,
+        innovation_plan=tuple((i.key, i.weight, i.aspect) for i in innovation_items),
     )

@@ -40,7 +40,8 @@ def rubric_by_version(version: str) -> Rubric:
     if rubric is None:
         known = ", ".join(Rubric.objects.values_list("version", flat=True)) or "-"
         raise UnknownIndex(
-            _("There is no rubric version %(v)s (known: %(known)s).") % {"v": version, "known": known}
+            _("There is no rubric version %(v)s (known: %(known)s).")
+            % {"v": version, "known": known}
         )
     return rubric
 
@@ -57,7 +58,9 @@ def assessment_for(region: Region, year: int | None = None) -> Assessment:
     assessments = Assessment.objects.filter(region=region).select_related("rubric", "region")
     found = assessments.filter(year=year).first() if year else assessments.order_by("-year").first()
     if found is None:
-        years = ", ".join(str(y) for y in assessments.order_by("year").values_list("year", flat=True))
+        years = ", ".join(
+            str(y) for y in assessments.order_by("year").values_list("year", flat=True)
+        )
         if year:
             message = _("%(region)s has no index assessment for %(year)s (years: %(years)s).")
         else:
@@ -89,7 +92,10 @@ def eligibility_reasons(model: Model, innovation: Innovation) -> list[str]:
         when = innovation.implementation_date
         if when is None:
             reasons.append(
-                _("Not implemented yet: the edition counts innovations implemented from %(a)s to %(b)s.")
+                _(
+                    "Not implemented yet: the edition counts innovations implemented "
+                    "from %(a)s to %(b)s."
+                )
                 % {"a": first.isoformat(), "b": last.isoformat()}
             )
         elif not first <= when <= last:
@@ -133,12 +139,26 @@ def inputs(assessment: Assessment, model: Model) -> tuple[dict, list, dict]:
 
 
 def headline(result: dict) -> dict:
-    keys = ("region", "region_name", "year", "rubric", "index", "category", "total",
-            "max_total", "divisor", "count_score", "eligible", "aspects")
+    keys = (
+        "region",
+        "region_name",
+        "year",
+        "rubric",
+        "index",
+        "category",
+        "total",
+        "max_total",
+        "divisor",
+        "count_score",
+        "eligible",
+        "aspects",
+    )
     return {k: result[k] for k in keys}
 
 
-def region_index(region: Region, year: int | None = None, rubric_version: str | None = None) -> dict:
+def region_index(
+    region: Region, year: int | None = None, rubric_version: str | None = None
+) -> dict:
     """The region's index for a year (default: its latest assessment), by the assessment's
     rubric or by another version (``rubric_version``), with what is missing."""
     assessment = assessment_for(region, year)
@@ -147,7 +167,12 @@ def region_index(region: Region, year: int | None = None, rubric_version: str | 
     region_answers, innovations, _rows = inputs(assessment, model)
     result = engine.score(model, region_answers, innovations, assessment.year)
     result["missing"] = engine.missing(model, region_answers, innovations, assessment.year)
-    return {"region": region.code, "region_name": region.name, **result, "is_demo": assessment.is_demo}
+    return {
+        "region": region.code,
+        "region_name": region.name,
+        **result,
+        "is_demo": assessment.is_demo,
+    }
 
 
 def what_if(region: Region, year: int | None, improvements: list) -> dict:
@@ -161,7 +186,9 @@ def years_of(region: Region) -> list[dict]:
     """Year against year: each assessment's index, category and aspects, oldest first,
     with the change from the year before."""
     rows, previous = [], None
-    for assessment in Assessment.objects.filter(region=region).select_related("rubric").order_by("year"):
+    for assessment in (
+        Assessment.objects.filter(region=region).select_related("rubric").order_by("year")
+    ):
         model = model_of(assessment.rubric)
         region_answers, innovations, _rows = inputs(assessment, model)
         result = engine.score(model, region_answers, innovations, assessment.year)

@@ -27,25 +27,39 @@ def _region_for(request, code, *, edit=False) -> Region:
     except selectors.UnknownIndex as exc:
         raise Http404(exc.message) from exc
     access = get_access(request.user)
-    allowed = access.edits_index_of_region(region.pk) if edit else access.reads_index_of_region(region.pk)
+    allowed = (
+        access.edits_index_of_region(region.pk) if edit else access.reads_index_of_region(region.pk)
+    )
     if not allowed:
         if edit:
-            raise NotAllowed(_("Only the coordinator of %(region)s may fill in its innovation index.") % {"region": region})
-        raise NotAllowed(_("The innovation index of %(region)s is read by its coordinator and leader.") % {"region": region})
+            raise NotAllowed(
+                _("Only the coordinator of %(region)s may fill in its innovation index.")
+                % {"region": region}
+            )
+        raise NotAllowed(
+            _("The innovation index of %(region)s is read by its coordinator and leader.")
+            % {"region": region}
+        )
     return region
 
 
 @login_required
 def overview(request):
     access = get_access(request.user)
-    regions = Region.objects.all() if access.is_platform_admin else Region.objects.filter(
-        pk__in=[rid for rid in access.member_region_ids() if access.reads_index_of_region(rid)]
+    regions = (
+        Region.objects.all()
+        if access.is_platform_admin
+        else Region.objects.filter(
+            pk__in=[rid for rid in access.member_region_ids() if access.reads_index_of_region(rid)]
+        )
     )
     rows = []
     for region in regions.order_by("code"):
         latest = Assessment.objects.filter(region=region).order_by("-year").first()
         rows.append({"region": region, "latest": latest})
-    return render(request, "index/overview.html", {"rows": rows, "is_admin": access.is_platform_admin})
+    return render(
+        request, "index/overview.html", {"rows": rows, "is_admin": access.is_platform_admin}
+    )
 
 
 def _improvements(request) -> list[tuple[int | None, str, int]]:
@@ -110,14 +124,18 @@ def start(request, code):
             rubric=Rubric.objects.get(version=form.cleaned_data["rubric"]),
         )
         if assessment is not None:
-            messages.success(request, _("The assessment for %(year)s was started.") % {"year": assessment.year})
+            messages.success(
+                request, _("The assessment for %(year)s was started.") % {"year": assessment.year}
+            )
             return redirect("index:fill", code=region.code, year=assessment.year)
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("index:region", code=region.code)
 
 
 def _assessment(region, year) -> Assessment:
-    return get_object_or_404(Assessment.objects.select_related("rubric", "region"), region=region, year=year)
+    return get_object_or_404(
+        Assessment.objects.select_related("rubric", "region"), region=region, year=year
+    )
 
 
 @login_required
@@ -125,7 +143,7 @@ def fill(request, code, year, innovation=None):
     region = _region_for(request, code, edit=True)
     assessment = _assessment(region, year)
     model = selectors.model_of(assessment.rubric)
-    region_answers, innovations, rows = selectors.inputs(assessment, model)
+    _region_answers, innovations, rows = selectors.inputs(assessment, model)
     current = None
     if innovation is not None:
         current = next((i for i in innovations if i.id == innovation), None)
@@ -173,7 +191,10 @@ def answer(request, code, year):
     form = AnswerForm(request.POST, request.FILES, levels=item.levels, prefix=prefix)
     innovation_id = request.POST.get(f"{prefix}-innovation") or None
     back = (
-        reverse("index:fill_innovation", kwargs={"code": code, "year": year, "innovation": innovation_id})
+        reverse(
+            "index:fill_innovation",
+            kwargs={"code": code, "year": year, "innovation": innovation_id},
+        )
         if innovation_id
         else reverse("index:fill", kwargs={"code": code, "year": year})
     )
@@ -182,7 +203,8 @@ def answer(request, code, year):
         innovation = None
         if data["innovation"]:
             innovation = next(
-                (i for i in selectors.region_innovations(region) if i.pk == data["innovation"]), None
+                (i for i in selectors.region_innovations(region) if i.pk == data["innovation"]),
+                None,
             )
             if innovation is None:
                 raise Http404(_("The innovation is not one of this region's."))
@@ -219,7 +241,10 @@ def from_labinov(request, code, year):
     written = actions.fill_from_labinov(acting_user=request.user, assessment=assessment)
     messages.success(
         request,
-        _("%(n)s answers were filled from Labinov's records. Attach their evidence so that they count.")
+        _(
+            "%(n)s answers were filled from Labinov's records. "
+            "Attach their evidence so that they count."
+        )
         % {"n": written},
     )
     return redirect("index:fill", code=code, year=year)

@@ -8,7 +8,9 @@ from labinov.index.engine import InnovationInput
 
 
 def inn(n, answers=None, affairs="", reasons=()):
-    return InnovationInput(id=n, name=f"Inovasi {n}", answers=answers or {}, affairs=affairs, reasons=list(reasons))
+    return InnovationInput(
+        id=n, name=f"Inovasi {n}", answers=answers or {}, affairs=affairs, reasons=list(reasons)
+    )
 
 
 def test_fewer_innovations_than_the_floor_are_divided_by_the_floor(models):
@@ -27,7 +29,12 @@ def test_fewer_innovations_than_the_floor_are_divided_by_the_floor(models):
     result = engine.score(m, region, innovations, 2023)
     # SPD 6; SID (17 + 3) / max(10, 4) = 2.0, plus the count 0.38 x 4 = 1.52 -> 3.52
     assert result["divisor"] == 10
-    assert result["aspects"][0] == {"code": "SPD", "name": "Satuan Pemerintah Daerah", "score": 6.0, "max": 63.0}
+    assert result["aspects"][0] == {
+        "code": "SPD",
+        "name": "Satuan Pemerintah Daerah",
+        "score": 6.0,
+        "max": 63.0,
+    }
     assert result["aspects"][1]["score"] == pytest.approx(3.52)
     assert result["count_score"] == pytest.approx(1.52)
     # (6 + 3.52) / 250 x 100 = 3.808 -> 3.81
@@ -76,7 +83,10 @@ def test_2026_divisor_floor_and_the_gate_of_basic_services(models):
 
 def test_ineligible_innovations_do_not_count(models):
     m = models["IID-2026"]
-    innovations = [inn(1, {"SID-16-REGULASI": (3, True)}), inn(2, {"SID-16-REGULASI": (3, True)}, reasons=["too old"])]
+    innovations = [
+        inn(1, {"SID-16-REGULASI": (3, True)}),
+        inn(2, {"SID-16-REGULASI": (3, True)}, reasons=["too old"]),
+    ]
     result = engine.score(m, {}, innovations, 2026)
     assert result["eligible"] == 1
     assert result["ineligible"] == [{"id": 2, "name": "Inovasi 2", "reasons": ["too old"]}]
@@ -92,12 +102,22 @@ def test_nothing_answered_cannot_be_assessed(models):
 
 BOUNDARIES = {
     "IID-2023": [
-        (0, "Tidak Dapat Dinilai"), (0.01, "Kurang Inovatif"), (34.99, "Kurang Inovatif"),
-        (35.0, "Inovatif"), (60.0, "Inovatif"), (60.01, "Sangat Inovatif"), (100, "Sangat Inovatif"),
+        (0, "Tidak Dapat Dinilai"),
+        (0.01, "Kurang Inovatif"),
+        (34.99, "Kurang Inovatif"),
+        (35.0, "Inovatif"),
+        (60.0, "Inovatif"),
+        (60.01, "Sangat Inovatif"),
+        (100, "Sangat Inovatif"),
     ],
     "IID-2026": [
-        (0, "Tidak Dapat Dinilai"), (0.01, "Kurang Inovatif"), (40.0, "Kurang Inovatif"),
-        (40.01, "Inovatif"), (65.0, "Inovatif"), (65.01, "Sangat Inovatif"), (100, "Sangat Inovatif"),
+        (0, "Tidak Dapat Dinilai"),
+        (0.01, "Kurang Inovatif"),
+        (40.0, "Kurang Inovatif"),
+        (40.01, "Inovatif"),
+        (65.0, "Inovatif"),
+        (65.01, "Sangat Inovatif"),
+        (100, "Sangat Inovatif"),
     ],
 }
 
@@ -124,7 +144,11 @@ def test_what_is_missing_is_ranked_by_index_points(models):
     first = found[0]
     # SPD 12: weight 2, from 0 (no evidence) to 3: 6 points = 2.4 index points;
     # evidence alone gives 2 x 2 = 4 points = 1.6 index points
-    assert (first["key"], first["points"], first["evidence_points"]) == ("SPD-12-PENGHARGAAN_INOVATOR.12", 2.4, 1.6)
+    assert (first["key"], first["points"], first["evidence_points"]) == (
+        "SPD-12-PENGHARGAAN_INOVATOR.12",
+        2.4,
+        1.6,
+    )
     # An innovation's SID 16 (weight 3): 9 points / max(10, 1) = 0.9 -> 0.36 index points
     sid16 = next(f for f in found if f["key"] == "SID-16-REGULASI")
     assert sid16["points"] == pytest.approx(0.36)

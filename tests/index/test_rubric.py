@@ -81,7 +81,7 @@ def test_not_json_is_refused(tmp_path):
     path = tmp_path / "bukan.json"
     path.write_text("{ bukan json", encoding="utf-8")
     ok, out = load(path)
-    assert not ok and "not valid JSON" in out
+    assert not ok and "bukan JSON yang sah" in out
 
 
 def third_version(doc):
@@ -104,7 +104,6 @@ def test_a_third_version_changes_the_scores_with_no_code_change(doc, tmp_path, i
     from labinov.core.system import SystemActor
     from labinov.index import actions
     from labinov.index.selectors import region_index
-
     from labinov.innovations.models import Innovation
     from tests.innovations.conftest import DESIGN
 
@@ -118,8 +117,12 @@ def test_a_third_version_changes_the_scores_with_no_code_change(doc, tmp_path, i
         acting_user=system, region=region, year=2026, rubric=Rubric.objects.get(version="IID-2023")
     )
     actions.set_answer(
-        acting_user=system, assessment=assessment, innovation=innovation,
-        item_key="SID-16-REGULASI", level=3, evidence_link="https://example.org/perda.pdf",
+        acting_user=system,
+        assessment=assessment,
+        innovation=innovation,
+        item_key="SID-16-REGULASI",
+        level=3,
+        evidence_link="https://example.org/perda.pdf",
     )
     # IID-2023: 9 / max(10, 1) = 0.9; count 0.38 -> 1.28 / 250 x 100 = 0.512
     assert region_index(region, 2026)["index"] == 0.51
@@ -153,5 +156,5 @@ def test_a_used_version_can_no_longer_change(doc, tmp_path, region):
     changed["formula"]["divisor_floor"] = 6
     path.write_text(json.dumps(changed), encoding="utf-8")
     ok, out = load(path)
-    assert not ok and "can no longer change" in out
+    assert not ok and "tidak dapat diubah lagi" in out
     assert Rubric.objects.get(version="IID-UJI-2027").data["formula"]["divisor_floor"] == 5

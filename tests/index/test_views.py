@@ -50,8 +50,11 @@ def test_who_fills_in_the_answers(assessment, everyone, client_for):
         assert response.status_code == (200 if who in EDIT else 403), who
         response = client_for(user).post(
             f"/indeks/{code}/2023/jawaban/",
-            {"prefix": "SPD-01-VISI_MISI.1", "SPD-01-VISI_MISI.1-item_key": "SPD-01-VISI_MISI.1",
-             "SPD-01-VISI_MISI.1-level": "2"},
+            {
+                "prefix": "SPD-01-VISI_MISI.1",
+                "SPD-01-VISI_MISI.1-item_key": "SPD-01-VISI_MISI.1",
+                "SPD-01-VISI_MISI.1-level": "2",
+            },
         )
         assert response.status_code == (302 if who in EDIT else 403), who
     # Only the two who may edit wrote; the leader's attempt left nothing.
@@ -65,8 +68,14 @@ def test_a_coordinator_answers_with_evidence_and_the_index_follows(assessment, p
     key = "SPD-12-PENGHARGAAN_INOVATOR.12"
     response = coordinator.post(
         f"/indeks/{code}/2023/jawaban/",
-        {"prefix": key, f"{key}-item_key": key, f"{key}-level": "3",
-         f"{key}-evidence_file": SimpleUploadedFile("sk-penghargaan.pdf", PDF, "application/pdf")},
+        {
+            "prefix": key,
+            f"{key}-item_key": key,
+            f"{key}-level": "3",
+            f"{key}-evidence_file": SimpleUploadedFile(
+                "sk-penghargaan.pdf", PDF, "application/pdf"
+            ),
+        },
     )
     assert response.status_code == 302
     answer = Answer.objects.get(assessment=assessment, item_key=key)
@@ -84,8 +93,14 @@ def test_evidence_that_is_not_a_document_is_refused(assessment, people, client_f
     key = "SPD-12-PENGHARGAAN_INOVATOR.12"
     client_for(people["coordinator"]).post(
         f"/indeks/{assessment.region.code}/2023/jawaban/",
-        {"prefix": key, f"{key}-item_key": key, f"{key}-level": "3",
-         f"{key}-evidence_file": SimpleUploadedFile("bukti.pdf", b"MZ not a pdf", "application/pdf")},
+        {
+            "prefix": key,
+            f"{key}-item_key": key,
+            f"{key}-level": "3",
+            f"{key}-evidence_file": SimpleUploadedFile(
+                "bukti.pdf", b"MZ not a pdf", "application/pdf"
+            ),
+        },
     )
     assert not Answer.objects.filter(assessment=assessment, item_key=key).exists()
 
@@ -95,11 +110,18 @@ def test_an_answer_without_evidence_scores_zero(assessment, people, client_for):
     client = client_for(people["coordinator"])
     code = assessment.region.code
     before = client.get(f"/api/v1/regions/{code}/index").json()["index"]
-    client.post(f"/indeks/{code}/2023/jawaban/", {"prefix": key, f"{key}-item_key": key, f"{key}-level": "3"})
+    client.post(
+        f"/indeks/{code}/2023/jawaban/",
+        {"prefix": key, f"{key}-item_key": key, f"{key}-level": "3"},
+    )
     answer = client.get(f"/api/v1/regions/{code}/index").json()
     assert answer["index"] == before
     missing = next(m for m in answer["missing"] if m["key"] == key)
-    assert (missing["level"], missing["has_evidence"], missing["evidence_points"]) == (3, False, 2.4)
+    assert (missing["level"], missing["has_evidence"], missing["evidence_points"]) == (
+        3,
+        False,
+        2.4,
+    )
 
 
 def test_the_api_details_are_for_coordinator_and_leader(assessment, everyone, client_for, client):
@@ -115,11 +137,15 @@ def test_labinov_fills_what_its_records_answer(assessment, innovation, people, c
     team, _ = Team.objects.get_or_create(enrolment=innovation.enrolment)
     for n in range(12):
         TeamMember.objects.create(team=team, name=f"Anggota {n}")
-    ServiceMeasure.objects.create(innovation=innovation, measure="people_served", target=300, actual=640)
+    ServiceMeasure.objects.create(
+        innovation=innovation, measure="people_served", target=300, actual=640
+    )
     client = client_for(people["coordinator"])
     code = assessment.region.code
     assert client.post(f"/indeks/{code}/2023/dari-labinov/").status_code == 302
-    answers = {a.item_key: a for a in Answer.objects.filter(assessment=assessment, innovation=innovation)}
+    answers = {
+        a.item_key: a for a in Answer.objects.filter(assessment=assessment, innovation=innovation)
+    }
     # 12 people: 11-30 is level 2; 640 served: 501 or more is level 3 (thresholds from the rubric)
     assert answers["SID-17-SDM"].level == 2 and "12" in answers["SID-17-SDM"].source_note
     assert answers["SID-33-KEMANFAATAN"].level == 3
@@ -128,7 +154,9 @@ def test_labinov_fills_what_its_records_answer(assessment, innovation, people, c
     page = client.get(f"/indeks/{code}/2023/isi/{innovation.pk}/").content.decode()
     assert answers["SID-17-SDM"].source_note in page
     # A leader may not run it.
-    assert client_for(people["leader"]).post(f"/indeks/{code}/2023/dari-labinov/").status_code == 403
+    assert (
+        client_for(people["leader"]).post(f"/indeks/{code}/2023/dari-labinov/").status_code == 403
+    )
 
 
 def test_the_rubric_upload_page(people, client_for, shipped):
@@ -137,7 +165,10 @@ def test_the_rubric_upload_page(people, client_for, shipped):
     bad["formula"]["max_total"] = -5
     bad["categories"] = []
     upload = SimpleUploadedFile("rusak.json", json.dumps(bad).encode(), "application/json")
-    assert client_for(people["coordinator"]).post("/indeks/rubrik/", {"file": upload}).status_code == 403
+    assert (
+        client_for(people["coordinator"]).post("/indeks/rubrik/", {"file": upload}).status_code
+        == 403
+    )
     admin = client_for(people["platform_admin"])
     upload = SimpleUploadedFile("rusak.json", json.dumps(bad).encode(), "application/json")
     page = admin.post("/indeks/rubrik/", {"file": upload}).content.decode()
@@ -153,7 +184,9 @@ def test_the_rubric_upload_page(people, client_for, shipped):
 
 def test_ineligible_innovations_are_listed_with_reasons(innovation, people, client_for):
     assessment = actions.start_assessment(
-        acting_user=SystemActor("uji"), region=innovation.region, year=2026,
+        acting_user=SystemActor("uji"),
+        region=innovation.region,
+        year=2026,
         rubric=Rubric.objects.get(version="IID-2026"),
     )
     page = client_for(people["leader"]).get(f"/indeks/{assessment.region.code}/").content.decode()

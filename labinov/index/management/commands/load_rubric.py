@@ -35,7 +35,9 @@ class Command(BaseCommand):
             )
         except RubricRefused as exc:
             if json:
-                self.stdout.write(_dumps({"ok": False, "message": str(exc.message), "errors": exc.errors}))
+                self.stdout.write(
+                    _dumps({"ok": False, "message": str(exc.message), "errors": exc.errors})
+                )
             else:
                 self.stderr.write(str(exc.message))
                 for error in exc.errors:
@@ -44,7 +46,16 @@ class Command(BaseCommand):
         except ActionError as exc:
             raise CommandError(str(exc.message)) from exc
         if json:
-            self.stdout.write(_dumps({"ok": True, "version": rubric.version, "outcome": outcome, "sha256": rubric.sha256}))
+            self.stdout.write(
+                _dumps(
+                    {
+                        "ok": True,
+                        "version": rubric.version,
+                        "outcome": outcome,
+                        "sha256": rubric.sha256,
+                    }
+                )
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"{rubric.version}: {outcome}."))
 

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rubric", metavar="VERSION", help="score with another rubric version, e.g. IID-2026"
         )
-        parser.add_argument("--missing", type=int, default=10, help="how many missing items to print")
+        parser.add_argument(
+            "--missing", type=int, default=10, help="how many missing items to print"
+        )
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, region, year, rubric, missing, json: bool, **options):
@@ -34,7 +36,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Indeks: {result['index']:.2f} — {result['category']}")
         for aspect in result["aspects"]:
-            self.stdout.write(f"  {aspect['code']:<6} {aspect['score']:>8.2f} / {aspect['max']:g}  {aspect['name']}")
+            code, name = aspect["code"], aspect["name"]
+            self.stdout.write(f"  {code:<6} {aspect['score']:>8.2f} / {aspect['max']:g}  {name}")
         self.stdout.write(
             f"Inovasi dinilai: {result['eligible']} (pembagi {result['divisor']}), "
             f"tidak memenuhi syarat: {len(result['ineligible'])}"
