@@ -88,7 +88,9 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--year", type=int, default=2026)
-    parser.add_argument("--missing", action="store_true", help="also list what is missing")
+    parser.add_argument(
+        "--missing", action="store_true", help="also rank what is missing (top 25 a region)"
+    )
     args = parser.parse_args()
 
     import django
@@ -116,7 +118,7 @@ def main() -> int:
         results = [engine.score(model, region, listed, args.year) for region, listed in country]
         if args.missing:
             for region, listed in country:
-                engine.missing(model, region, listed, args.year)
+                engine.missing(model, region, listed, args.year, limit=25)
         times.append(time.perf_counter() - started)
         print(f"run {run + 1}: {times[-1]:.3f} s")
     categories = {}

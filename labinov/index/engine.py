@@ -81,12 +81,14 @@ def score(model: Model, region_answers: dict, innovations: list, year: int) -> d
     for innovation in eligible:
         answers = innovation.answers
         own = dict.fromkeys(aspects, 0.0)
-        for key, weight, aspect in plan:
-            answer = answers.get(key)
-            if answer and answer[1]:
-                own[aspect] += weight * answer[0]
-        for code, value in own.items():
-            sums[code] += value
+        for aspect, rows in plan:
+            subtotal = 0.0
+            for key, weight in rows:
+                answer = answers.get(key)
+                if answer is not None and answer[1]:
+                    subtotal += weight * answer[0]
+            own[aspect] = subtotal
+            sums[aspect] += subtotal
         per_innovation.append(
             {
                 "id": innovation.id,
@@ -124,10 +126,12 @@ def score(model: Model, region_answers: dict, innovations: list, year: int) -> d
     }
 
 
-def missing(model: Model, region_answers: dict, innovations: list, year: int) -> list[dict]:
+def missing(
+    model: Model, region_answers: dict, innovations: list, year: int, limit: int | None = None
+) -> list[dict]:
     """Every answer below its top level or without evidence, with the index points that
-    raising it to the top level with evidence would add (most first). ``evidence_points``
-    is what attaching evidence alone would add."""
+    raising it to the top level with evidence would add (most first; the first ``limit``
+    only if given). ``evidence_points`` is what attaching evidence alone would add."""
     eligible = [i for i in innovations if not i.reasons]
     divisor = max(model.floor_for(year), len(eligible))
     scale = 100.0 / model.max_total
@@ -137,33 +141,46 @@ def missing(model: Model, region_answers: dict, innovations: list, year: int) ->
         level, has_evidence = answer or (0, False)
         now = level if has_evidence else 0
         points = item.weight * (item.top - now) * share * scale
-        if points <= 0:
-            return
-        found.append(
-            {
-                "innovation": innovation.id if innovation else None,
-                "innovation_name": innovation.name if innovation else "",
-                "key": item.key,
-                "number": item.number,
-                "name": item.name,
-                "level": level,
-                "top": item.top,
-                "has_evidence": has_evidence,
-                "evidence": item.evidence,
-                "points": round(points, 4),
-                "evidence_points": round(item.weight * level * share * scale, 4)
-                if level and not has_evidence
-                else 0.0,
-            }
-        )
+        if points > 0:
+            found.append(
+                (
+                    -points,
+                    item.number,
+                    innovation.id if innovation else 0,
+                    item,
+                    level,
+                    has_evidence,
+                    share,
+                    innovation,
+                )
+            )
+
+    def entry(points, item, level, has_evidence, share, innovation):
+        return {
+            "innovation": innovation.id if innovation else None,
+            "innovation_name": innovation.name if innovation else "",
+            "key": item.key,
+            "number": item.number,
+            "name": item.name,
+            "level": level,
+            "top": item.top,
+            "has_evidence": has_evidence,
+            "evidence": item.evidence,
+            "points": round(points, 4),
+            "evidence_points": round(item.weight * level * share * scale, 4)
+            if level and not has_evidence
+            else 0.0,
+        }
 
     for item in model.region_items:
         consider(item, region_answers.get(item.key), 1.0, None)
     for innovation in eligible:
         for item in model.innovation_items:
             consider(item, innovation.answers.get(item.key), 1.0 / divisor, innovation)
-    found.sort(key=lambda f: (-f["points"], f["number"], f["innovation"] or 0))
-    return found
+    found.sort(key=lambda f: f[:3])
+    if limit is not None:
+        found = found[:limit]
+    return [entry(-f[0], *f[3:]) for f in found]
 
 
 def what_if(

@@ -416,7 +416,7 @@ class Model:
     bands: tuple
     eligibility: dict
     items_by_key: dict = field(default_factory=dict)
-    #: (key, weight, aspect) of each innovation item: the engine's inner loop.
+    #: (aspect, ((key, weight), ...)) of the innovation items: the engine's inner loop.
     innovation_plan: tuple = ()
 
     def floor_for(self, year: int) -> int:
@@ -481,5 +481,8 @@ def compile_rubric(data: dict) -> Model:
         ),
         eligibility=dict(data["formula"].get("eligibility", {})),
         items_by_key=items,
-        innovation_plan=tuple((i.key, i.weight, i.aspect) for i in innovation_items),
+        innovation_plan=tuple(
+            (code, tuple((i.key, i.weight) for i in innovation_items if i.aspect == code))
+            for code in dict.fromkeys(i.aspect for i in innovation_items)
+        ),
     )

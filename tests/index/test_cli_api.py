@@ -71,7 +71,7 @@ def test_unknown_region_or_year_is_refused(demo, client):
 
 
 def test_a_region_without_assessment_is_refused(region, client):
-    with pytest.raises(CommandError, match="penilaian indeks|index assessment"):
+    with pytest.raises(CommandError, match=r"penilaian indeks|index assessment"):
         score(region.code)
     assert client.get(f"/api/v1/regions/{region.code}/index").status_code == 404
 
