@@ -16,6 +16,7 @@ from labinov.accounts.models import User
 from labinov.index import actions
 from labinov.index.models import Answer, Assessment, Rubric
 from labinov.index.selectors import model_of, region_innovations
+from labinov.index.shipped import ensure_shipped_rubrics
 
 DEMO = "[Contoh demo]"
 #: (year, rubric version) of the demo's assessments.
@@ -53,7 +54,8 @@ def _demo_level(number: int, year: int, top: int) -> int:
     return min(top, 1 + (number + year // 3) % top)
 
 
-def load_index_demo(*, region) -> list[Assessment]:
+def load_index_demo(*, region, system) -> list[Assessment]:
+    ensure_shipped_rubrics(system)
     coordinator = User.objects.get(username="demo-koordinator")
     made = []
     for year, version in EDITIONS:

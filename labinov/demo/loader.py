@@ -135,7 +135,7 @@ def load_demo(*, stdout=None) -> Region:
     programme = load_lab_demo(system=system, region=region)
     load_innovations_demo(system=system, programme=programme)
     load_library(system)
-    load_index_demo(region=region)
+    load_index_demo(region=region, system=system)
     return region
 
 

@@ -6,6 +6,18 @@ from labinov.index.rubric import compile_rubric
 from labinov.index.shipped import shipped_rubrics
 
 
+@pytest.fixture(autouse=True)
+def _shipped_rubrics(request):
+    """The shipped versions, as the migration loads them (a transactional test elsewhere
+    may have emptied the tables since)."""
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from labinov.core.system import SystemActor
+        from labinov.index.shipped import ensure_shipped_rubrics
+
+        request.getfixturevalue("db")
+        ensure_shipped_rubrics(SystemActor("tests"))
+
+
 @pytest.fixture(scope="session")
 def shipped():
     """The shipped rubric documents by version id (fresh copies per use: ``copy.deepcopy``)."""
