@@ -14,4 +14,6 @@ urlpatterns = [
     path("<str:code>/<int:year>/isi/<int:innovation>/", views.fill, name="fill_innovation"),
     path("<str:code>/<int:year>/jawaban/", views.answer, name="answer"),
     path("<str:code>/<int:year>/dari-labinov/", views.from_labinov, name="from_labinov"),
+    path("<str:code>/<int:year>/paket.xlsx", views.pack_xlsx, name="pack_xlsx"),
+    path("<str:code>/<int:year>/bukti.zip", views.pack_zip, name="pack_zip"),
 ]

@@ -3,7 +3,7 @@ year against year, the coordinator's answers with evidence, and the rubric versi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -291,4 +291,34 @@ def rubrics(request):
         request,
         "index/rubrics.html",
         {"form": form, "errors": errors, "rubrics": Rubric.objects.order_by("version")},
+    )
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def pack_xlsx(request, code, year):
+    from labinov.index.pack import submission_xlsx
+
+    region = _region_for(request, code)
+    return _download(
+        submission_xlsx(_assessment(region, year)),
+        f"iid-{region.code}-{year}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def pack_zip(request, code, year):
+    from labinov.index.pack import evidence_zip
+
+    region = _region_for(request, code)
+    return _download(
+        evidence_zip(_assessment(region, year)),
+        f"bukti-iid-{region.code}-{year}.zip",
+        "application/zip",
     )

@@ -193,3 +193,31 @@ def test_ineligible_innovations_are_listed_with_reasons(innovation, people, clie
     assert innovation.name in page
     assert "2024-01-01" in page  # the implementation window, from the rubric
     assert "300" in page  # the design's minimum words, from the rubric
+
+
+def test_the_submission_pack(assessment, innovation, people, client_for):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    actions.set_answer(
+        acting_user=SystemActor("uji"),
+        assessment=assessment,
+        innovation=innovation,
+        item_key="SID-16-REGULASI",
+        level=2,
+        evidence_file=SimpleUploadedFile("perkada.pdf", PDF, "application/pdf"),
+    )
+    code = assessment.region.code
+    leader = client_for(people["leader"])
+    book = load_workbook(io.BytesIO(leader.get(f"/indeks/{code}/2023/paket.xlsx").content))
+    rows = list(book["Inovasi"].iter_rows(values_only=True))
+    header, row = rows[0], rows[1]
+    assert row[0] == innovation.name
+    level = header.index("16. Regulasi Inovasi Daerah")
+    assert (row[level], row[level + 1]) == (2, "ya")
+    archive = zipfile.ZipFile(io.BytesIO(leader.get(f"/indeks/{code}/2023/bukti.zip").content))
+    assert [n for n in archive.namelist() if n.endswith("16-SID-16-REGULASI.pdf")]
+    assert archive.read(archive.namelist()[0]) == PDF
+    assert client_for(people["coach"]).get(f"/indeks/{code}/2023/paket.xlsx").status_code == 403
