@@ -10,6 +10,7 @@ from labinov.core.api_support import (
     document_optional_auth,
     install_error_handlers,
 )
+from labinov.index.api import router as index_router
 from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
 from labinov.library.api import router as library_router
@@ -43,3 +44,4 @@ api.add_router("/", lab_router)
 api.add_router("/", innovations_router)
 api.add_router("/", library_router)
 api.add_router("/", opendata_router)
+api.add_router("/", index_router)

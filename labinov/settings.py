@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "labinov.innovations",
     "labinov.library",
     "labinov.opendata",
+    "labinov.index",
     "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",

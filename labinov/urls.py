@@ -14,6 +14,7 @@ urlpatterns = [
     path("pustaka/", include("labinov.library.urls")),
     path("data-terbuka/", include("labinov.opendata.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("indeks/", include("labinov.index.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

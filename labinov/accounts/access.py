@@ -15,6 +15,10 @@ REGION_READERS = frozenset({Role.COORDINATOR, Role.LEADER, Role.COACH, Role.ASSE
 REGION_MANAGERS = frozenset({Role.COORDINATOR})
 #: Region roles that may read its audit trail.
 AUDIT_READERS = frozenset({Role.COORDINATOR, Role.LEADER})
+#: Region roles that read the region's innovation-index assessment (answers, evidence,
+#: what is missing); the coordinator also fills it in.
+INDEX_READERS = frozenset({Role.COORDINATOR, Role.LEADER})
+INDEX_EDITORS = frozenset({Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,12 @@ class Access:
 
     def reads_audit_of_region(self, region_id: int) -> bool:
         return self.is_platform_admin or self.has_region_role(region_id, AUDIT_READERS)
+
+    def reads_index_of_region(self, region_id: int) -> bool:
+        return self.is_platform_admin or self.has_region_role(region_id, INDEX_READERS)
+
+    def edits_index_of_region(self, region_id: int) -> bool:
+        return self.is_platform_admin or self.has_region_role(region_id, INDEX_EDITORS)
 
 
 ANONYMOUS = Access()

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.access import get_access
+from labinov.index.apps import NAV_LABEL as INDEX_NAV_LABEL
 from labinov.innovations.apps import NAV_LABEL as INNOVATIONS_NAV_LABEL
 from labinov.lab.apps import NAV_LABEL as LAB_NAV_LABEL
 
@@ -20,6 +21,9 @@ def navigation(request):
     if access.unit_ids():
         # A unit head or team member starts from their own unit.
         items.append((reverse("regions:unit", kwargs={"pk": min(access.unit_ids())}), _("My unit")))
+    index_regions = [r for r in access.member_region_ids() if access.reads_index_of_region(r)]
+    if index_regions or access.is_platform_admin:
+        items.append((reverse("index:overview"), INDEX_NAV_LABEL))
     if access.is_authenticated:
         items.append((reverse("regions:audit"), _("Audit trail")))
         items.append((reverse("accounts:profile"), _("My account")))

@@ -14,6 +14,7 @@ from django.db import transaction
 from labinov.accounts import actions as account_actions
 from labinov.accounts.models import Role, User
 from labinov.core.system import SystemActor
+from labinov.demo.index_demo import load_index_demo
 from labinov.demo.innovations_demo import load_innovations_demo
 from labinov.demo.lab_demo import load_lab_demo
 from labinov.library import actions as library_actions
@@ -133,6 +134,7 @@ def load_demo(*, stdout=None) -> Region:
     programme = load_lab_demo(system=system, region=region)
     load_innovations_demo(system=system, programme=programme)
     load_library(system)
+    load_index_demo(region=region, system=system)
     return region
 
 
