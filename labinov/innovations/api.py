@@ -327,9 +327,11 @@ class RollUpOut(Schema):
     faster: dict
     cheaper: dict
     easier: dict
-    rupiah_saved_per_year: float
-    citizen_hours_saved_per_year: float
-    people_served_per_year: float
+    rupiah_saved_per_year: float | None = Field(
+        description="Sum over the innovations that have the figure; null when none has"
+    )
+    citizen_hours_saved_per_year: float | None
+    people_served_per_year: float | None
     text: dict[str, str]
 
 
@@ -378,5 +380,5 @@ def _rollup_out(r) -> dict:
             "innovations": out[d]["innovations"],
         }
     for k in ("rupiah_saved_per_year", "citizen_hours_saved_per_year", "people_served_per_year"):
-        out[k] = float(out[k])
+        out[k] = _float(out[k])
     return out

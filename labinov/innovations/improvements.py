@@ -6,6 +6,7 @@ the innovations (already limited to what the viewer may see) and groups them.
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from labinov.core import numbers
 from labinov.innovations.charts import bars
@@ -87,7 +88,9 @@ def dimension_chart_rows(total: RollUp) -> list[dict]:
             "name": str(label),
             "value": total.average(d) or 0,
             "display": numbers.percent(total.average(d))
-            + (" " + _("(%(n)s innovations)") % {"n": total.counted(d)}),
+            + " "
+            + ngettext("(%(n)s innovation)", "(%(n)s innovations)", total.counted(d))
+            % {"n": total.counted(d)},
         }
         for d, label in DIMENSIONS.items()
     ]

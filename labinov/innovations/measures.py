@@ -307,9 +307,9 @@ class RollUp:
     innovations: int = 0
     measured: int = 0
     averages: dict = field(default_factory=dict)  # dimension -> (average percent, n)
-    rupiah_per_year: Decimal = Decimal(0)
-    hours_per_year: Decimal = Decimal(0)
-    people_served: Decimal = Decimal(0)
+    rupiah_per_year: Decimal | None = None  # None: no innovation of the group has the figure
+    hours_per_year: Decimal | None = None
+    people_served: Decimal | None = None
 
     def average(self, dimension: str) -> Decimal | None:
         return self.averages.get(dimension, (None, 0))[0]
@@ -332,7 +332,8 @@ class RollUp:
 def roll_up(name: str, improvements: Iterable[Improvement], key=None) -> RollUp:
     """Sum and average the figures of several innovations.
 
-    Yearly savings and people served are sums; faster, cheaper and easier are the plain
+    Yearly savings and people served are sums over the innovations that have them (None
+    when none has: "—", not "Rp 0"); faster, cheaper and easier are the plain
     averages of the innovations' percents, over those that have one (``n`` says how many).
     """
     out = RollUp(name=name, key=key)
@@ -344,9 +345,13 @@ def roll_up(name: str, improvements: Iterable[Improvement], key=None) -> RollUp:
             percent = getattr(imp, d).percent
             if percent is not None:
                 collected[d].append(percent)
-        out.rupiah_per_year += imp.rupiah_per_year.value or 0
-        out.hours_per_year += imp.hours_per_year.value or 0
-        out.people_served += imp.people_served or 0
+        for name, value in (
+            ("rupiah_per_year", imp.rupiah_per_year.value),
+            ("hours_per_year", imp.hours_per_year.value),
+            ("people_served", imp.people_served),
+        ):
+            if value is not None:
+                setattr(out, name, (getattr(out, name) or 0) + value)
     out.averages = {
         d: (_round(sum(v, Decimal(0)) / len(v)) if v else None, len(v))
         for d, v in collected.items()
