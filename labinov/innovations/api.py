@@ -343,18 +343,22 @@ class RollUpsOut(Schema):
     by_programme: list[RollUpOut]
 
 
-@router.get("/improvements", response=RollUpsOut, summary="Service improvements rolled up")
+@router.get(
+    "/regions/{code}/improvements",
+    response=RollUpsOut,
+    summary="A region's service improvements rolled up",
+)
 def get_rollups(
     request,
-    region: str = Query(..., max_length=20),
+    code: str = Path(..., max_length=20),
     programme: int | None = Query(None, ge=1, le=MAX_ID),
 ):
     """A region's (or one of its programmes') service figures, with the same per unit and
     per programme, over the innovations the caller may see."""
-    found = regions_visible_to(request.auth).filter(code=region).first()
+    found = regions_visible_to(request.auth).filter(code=code).first()
     if found is None:
-        raise ApiError(404, _("No region has the code %(code)s.") % {"code": region}, "not_found")
-    qs = filter_innovations(innovations_visible_to(request.auth), region=region)
+        raise ApiError(404, _("No region has the code %(code)s.") % {"code": code}, "not_found")
+    qs = filter_innovations(innovations_visible_to(request.auth), region=code)
     name = str(found)
     if programme is not None:
         chosen = get_object_or_404(

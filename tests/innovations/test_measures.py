@@ -76,12 +76,12 @@ def test_faster_cheaper_easier_and_yearly_savings_of_one_innovation():
     # (Rp 50.000 - Rp 10.000) x 1.200 = Rp 48.000.000.
     assert imp.rupiah_per_year.value == 48_000_000
     assert imp.rupiah_per_year.formula == (
-        "(Rp 50.000 − Rp 10.000) × 1.200 transaksi setahun = Rp 48.000.000"
+        "(Rp 50.000 − Rp 10.000) × 1.200 transaksi setahun = Rp 48.000.000"  # noqa: RUF001
     )
     # (3 - 1) visits x 2,5 hours x 1.200 = 6.000 citizen-hours.
     assert imp.hours_per_year.value == 6000
     assert imp.hours_per_year.formula == (
-        "(3 − 1 kunjungan) × 2,5 jam per kunjungan × 1.200 transaksi setahun = 6.000 jam"
+        "(3 − 1 kunjungan) × 2,5 jam per kunjungan × 1.200 transaksi setahun = 6.000 jam"  # noqa: RUF001
     )
     satisfaction = next(r for r in imp.rows if r.measure == "satisfaction")
     assert satisfaction.achieved.text == "—" and satisfaction.planned.text == "+33 %"
@@ -116,4 +116,4 @@ def test_every_measure_of_the_model_is_declared_once():
     from labinov.innovations.models import ServiceMeasure
 
     assert set(ServiceMeasure.Measure.values) == set(measures.KINDS)
-    assert ServiceMeasure.HIGHER_IS_BETTER == {"satisfaction", "people_served"}
+    assert {"satisfaction", "people_served"} == ServiceMeasure.HIGHER_IS_BETTER

@@ -61,7 +61,9 @@ def test_readers_of_the_region_may_not_set_measures(people, innovation, role):
     response = _put(client, innovation, "measures/days", {"target": 2})
     assert response.status_code == 403
     assert "tim inovasi" in response.json()["message"]
-    assert _put(client, innovation, "service-volume", {"transactions_per_year": 5}).status_code == 403
+    assert (
+        _put(client, innovation, "service-volume", {"transactions_per_year": 5}).status_code == 403
+    )
     assert _state(innovation) == before
 
 
@@ -151,7 +153,7 @@ def test_the_figures_through_http_match_hand_computed_examples(client, people, i
     page = client_for_page(people["unit_head"]).get(f"/inovasi/{innovation.pk}/").content.decode()
     for text in ("Rp 48.000.000", "+50 %", "baru (dari 0)", "14 hari", "6.000 jam"):
         assert text in page, text
-    assert "(Rp 50.000 − Rp 10.000) × 1.200 transaksi setahun = Rp 48.000.000" in page
+    assert "(Rp 50.000 − Rp 10.000) × 1.200 transaksi setahun = Rp 48.000.000" in page  # noqa: RUF001
     assert "None" not in page
 
 

@@ -25,9 +25,7 @@ def demo(db):
 
 def _value(measure, field):
     return Subquery(
-        ServiceMeasure.objects.filter(innovation=OuterRef("pk"), measure=measure).values(field)[
-            :1
-        ]
+        ServiceMeasure.objects.filter(innovation=OuterRef("pk"), measure=measure).values(field)[:1]
     )
 
 
@@ -44,9 +42,7 @@ def _database_sums(qs) -> dict:
     rupiah = qs.filter(
         cost_b__isnull=False, cost_a__isnull=False, transactions_per_year__isnull=False
     ).aggregate(
-        s=Sum(
-            ExpressionWrapper((F("cost_b") - F("cost_a")) * F("transactions_per_year"), money)
-        )
+        s=Sum(ExpressionWrapper((F("cost_b") - F("cost_a")) * F("transactions_per_year"), money))
     )["s"]
     hours = qs.filter(
         visits_b__isnull=False,
@@ -90,7 +86,7 @@ def test_the_api_roll_up_per_unit_equals_database_sums(demo):
     _token, raw = create_api_token(acting_user=demo, name="uji")
     body = (
         Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        .get(f"/api/v1/improvements?region={REGION}")
+        .get(f"/api/v1/regions/{REGION}/improvements")
         .json()
     )
     qs = Innovation.objects.filter(enrolment__programme__region__code=REGION)
@@ -139,7 +135,7 @@ def test_the_public_profile_shows_before_and_after(client, demo):
     assert "Layanan sebelum dan sesudah" in page
     for text in ("Sebelum", "Sesudah", "7 hari", "1 hari", "Rp 50.000", "+86 %"):
         assert text in page, text
-    assert "(Rp 50.000 − Rp 0) × 1.200 transaksi setahun = Rp 60.000.000" in page
+    assert "(Rp 50.000 − Rp 0) × 1.200 transaksi setahun = Rp 60.000.000" in page  # noqa: RUF001
 
 
 def test_the_xlsx_keeps_numbers_with_indonesian_formats(client_for, demo):
