@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from labinov.core import numbers
 
 
-def bars(rows: list[dict], *, width: int = 480, bar: int = 22, label_w: int = 170) -> dict:
-    """A horizontal bar chart. Each row: ``name``, ``value`` (a number) and ``display`` (the
-    text written beside the bar; the value, formatted, when absent), optionally ``href``."""
+def bars(rows: list[dict], *, width: int = 360, bar: int = 16) -> dict:
+    """A horizontal bar chart, each row's name above its bar so that long unit names fit a
+    phone. Each row: ``name``, ``value`` (a number; below 0 draws no bar) and ``display``
+    (the text beside the bar; the value, formatted, when absent)."""
     top = max((max(Decimal(str(r["value"] or 0)), Decimal(0)) for r in rows), default=0) or 1
-    span = width - label_w - 120
+    span = width - 120  # room for the value written after the longest bar
+    step = bar + 26
     out = []
     for i, r in enumerate(rows):
         value = max(Decimal(str(r["value"] or 0)), Decimal(0))
@@ -24,29 +26,25 @@ def bars(rows: list[dict], *, width: int = 480, bar: int = 22, label_w: int = 17
         out.append(
             {
                 **r,
-                "y": i * (bar + 8),
-                "x": label_w,
+                "y": i * step,
+                "label_y": 13,
+                "bar_y": 18,
                 "w": length,
-                "label_text": name if len(name) <= 26 else name[:25] + "…",
+                "label_text": name if len(name) <= 52 else name[:51] + "…",
                 "full_name": name,
-                "value_x": label_w + length + 6,
+                "value_x": length + 6,
+                "value_y": 18 + bar // 2 + 5,
                 "display": r.get("display", numbers.number(r["value"])),
             }
         )
-    return {
-        "width": width,
-        "height": len(rows) * (bar + 8) + 4,
-        "bar": bar,
-        "bars": out,
-        "text_y": bar // 2 + 5,
-    }
+    return {"width": width, "height": len(rows) * step + 2, "bar": bar, "bars": out}
 
 
-def before_after(improvement, *, width: int = 480) -> dict:
+def before_after(improvement, *, width: int = 360) -> dict:
     """Per measure, two bars: before (the baseline) and after (the actual value), each
     measure on its own scale (its units differ)."""
-    label_w, bar, gap = 80, 16, 4
-    span = width - label_w - 130
+    label_w, bar, gap = 70, 16, 4
+    span = width - label_w - 100
     groups, y = [], 0
     for row in improvement.rows:
         before, after = row.values.baseline, row.values.actual

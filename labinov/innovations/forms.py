@@ -110,6 +110,7 @@ class VolumeForm(forms.Form):
         min_value=0,
         max_digits=5,
         decimal_places=1,
+        localize=True,  # "2,5" as Indonesians write it (and "2.5")
         help_text=_("Travel, queue and service time of one visit to an office."),
     )
 

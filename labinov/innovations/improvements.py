@@ -105,7 +105,7 @@ def rollup_context(qs: QuerySet[Innovation], *, name: str = "", units_only: bool
     return {
         "service": service,
         "service_charts": {
-            "dimensions": bars(dimension_chart_rows(service["total"]), label_w=90),
+            "dimensions": bars(dimension_chart_rows(service["total"])),
             "rupiah": bars(saving_chart_rows(service["by_unit"], value="rupiah_per_year")),
             "hours": bars(saving_chart_rows(service["by_unit"], value="hours_per_year")),
         },
