@@ -278,6 +278,11 @@ ENDPOINTS = {
         WORKS_ON_INNOVATION,
         lambda s: {"measure": "days", "target": "1"},
     ),
+    "innovations.volume": Endpoint(
+        lambda s: f"/inovasi/{s.innovation.pk}/volume-layanan/",
+        WORKS_ON_INNOVATION,
+        lambda s: {"transactions_per_year": "1200", "hours_per_visit": "2,5"},
+    ),
     "innovations.risk_add": Endpoint(
         lambda s: f"/inovasi/{s.innovation.pk}/risiko/",
         WORKS_ON_INNOVATION,
@@ -470,6 +475,20 @@ ENDPOINTS = {
         lambda s: {"url": "http://127.0.0.1:9/", "name": "Lain"},
         api=True,
         level="platform",
+    ),
+    "api.innovations.measure": Endpoint(
+        lambda s: f"/api/v1/innovations/{s.innovation.pk}/measures/visits",
+        WORKS_ON_INNOVATION,
+        lambda s: {"baseline": 3, "target": 1, "actual": 1},
+        method="put",
+        api=True,
+    ),
+    "api.innovations.volume": Endpoint(
+        lambda s: f"/api/v1/innovations/{s.innovation.pk}/service-volume",
+        WORKS_ON_INNOVATION,
+        lambda s: {"transactions_per_year": 1200, "hours_per_visit": 2.5},
+        method="put",
+        api=True,
     ),
     "api.library.replicate": Endpoint(
         lambda s: f"/api/v1/library/{s.entry.pk}/replicate",

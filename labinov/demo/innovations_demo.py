@@ -71,7 +71,10 @@ SPECS = [
             "memverifikasi secara daring dan akta elektronik dikirim kepada orang tua, "
             "sehingga orang tua tidak perlu datang ke kantor dinas."
         ),
-        "measures": [("days", 1, 1), ("steps", 2, 2), ("cost", 0, 0)],
+        # (measure, target, actual[, baseline where diagnose did not measure it])
+        "measures": [("days", 1, 1), ("steps", 2, 2), ("cost", 0, 0), ("visits", 0, 0, 2)],
+        # Demo figures, not official data: births a year and hours of one trip to the office.
+        "volume": (1200, 4),
         "trial": D(2022, 11, 24),
         "implementation": D(2022, 12, 15),
     },
@@ -86,7 +89,13 @@ SPECS = [
             "setiap aduan diteruskan ke perangkat daerah yang berwenang dan warga dapat "
             "melihat tindak lanjutnya."
         ),
-        "measures": [("days", 3, 2), ("satisfaction", 85, 82)],
+        "measures": [
+            ("days", 3, 2),
+            ("satisfaction", 85, 82),
+            # No channel before it: a baseline of 0, so its reach is "new", not a percent.
+            ("people_served", 2000, 1500, 0),
+        ],
+        "volume": (1500, None),
         "trial": D(2022, 11, 24),
         "implementation": None,
     },
@@ -283,9 +292,13 @@ def _design(innovation, spec, worker):
         budget=5_000_000,
         stakeholders="Warga, kecamatan, desa",
     )
-    for measure, target, _actual in spec["measures"]:
+    for measure, target, _actual, *baseline in spec["measures"]:
         actions.set_service_measure(
-            acting_user=worker, innovation=innovation, measure=measure, target=target
+            acting_user=worker,
+            innovation=innovation,
+            measure=measure,
+            target=target,
+            baseline=baseline[0] if baseline else None,
         )
 
 
@@ -322,9 +335,22 @@ def _through(innovation, spec, worker, coach):
             progress=100,
             note=f"{DEMO} Langkah selesai sesuai rencana.",
         )
-    for measure, target, actual in spec["measures"]:
+    for measure, target, actual, *baseline in spec["measures"]:
         actions.set_service_measure(
-            acting_user=worker, innovation=innovation, measure=measure, target=target, actual=actual
+            acting_user=worker,
+            innovation=innovation,
+            measure=measure,
+            target=target,
+            actual=actual,
+            baseline=baseline[0] if baseline else None,
+        )
+    if spec.get("volume"):
+        transactions, hours = spec["volume"]
+        actions.set_service_volume(
+            acting_user=worker,
+            innovation=innovation,
+            transactions_per_year=transactions,
+            hours_per_visit=hours,
         )
     actions.add_monitoring_comment(
         acting_user=coach,

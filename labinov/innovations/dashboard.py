@@ -97,7 +97,7 @@ def portfolio(qs: QuerySet[Innovation], *, today=None, now=None) -> dict:
     time_in_stage = [
         {
             "stage": get_stage(k),
-            "average": round(sum(v) / len(v), 1) if v else 0,
+            "average": round(sum(v) / len(v), 1) if v else None,
             "innovations": len(v),
         }
         for k, v in spent.items()
@@ -110,9 +110,12 @@ def portfolio(qs: QuerySet[Innovation], *, today=None, now=None) -> dict:
         }
         for key, label in FIGURES.items()
     ]
-    improvements = []
-    for m in improved_measures().filter(innovation__in=qs).select_related("innovation"):
-        improvements.append(m)
+    improvements = list(
+        improved_measures()
+        .filter(innovation__in=qs)
+        .select_related("innovation")
+        .order_by("innovation__name", "id")
+    )
     return {
         "total": qs.count(),
         "by_unit": list(by_unit.values()),
@@ -139,7 +142,7 @@ def bar_chart(rows: list[dict], *, value: str, label: str, width: int = 480, bar
                 "w": length,
                 "label_text": str(r[label]),
                 "value_x": label_w + length + 6,
-                "value": r[value],
+                "value": r.get("display", r[value]),
             }
         )
     return {

@@ -112,6 +112,24 @@ class MeasureForm(forms.Form):
     actual = forms.DecimalField(label=_("Actual"), required=False, min_value=0)
 
 
+class VolumeForm(forms.Form):
+    transactions_per_year = forms.IntegerField(
+        label=_("Transactions per year"),
+        required=False,
+        min_value=0,
+        help_text=_("How many times a year citizens use the service."),
+    )
+    hours_per_visit = forms.DecimalField(
+        label=_("Hours a citizen spends on one visit"),
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=1,
+        localize=True,  # "2,5" as Indonesians write it (and "2.5")
+        help_text=_("Travel, queue and service time of one visit to an office."),
+    )
+
+
 class RiskForm(forms.Form):
     description = forms.CharField(label=_("Risk or issue"), max_length=300)
     mitigation = forms.CharField(label=_("What is done about it"), max_length=300, required=False)

@@ -17,6 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from labinov.innovations.measures import (
+    IMPROVED,
+    KINDS,
+    NEW_FROM_ZERO,
+    Change,
+    Improvement,
+    change,
+    evaluate,
+)
 from labinov.lab.stages import STAGE_CHOICES, Subject, Work, first_of, stage_index
 
 #: The guided sections of the design ("rancang bangun"), in the national form's order.
@@ -120,6 +129,21 @@ class Innovation(models.Model):
     )
     trial_date = models.DateField(_("trial starts"), null=True, blank=True)
     implementation_date = models.DateField(_("implementation starts"), null=True, blank=True)
+    transactions_per_year = models.PositiveIntegerField(
+        _("transactions per year"),
+        null=True,
+        blank=True,
+        help_text=_("How many times a year citizens use the service (for the yearly savings)."),
+    )
+    hours_per_visit = models.DecimalField(
+        _("hours a citizen spends on one visit"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(168)],
+        help_text=_("Travel, queue and service time of one visit to an office."),
+    )
     launch_date = models.DateField(_("launch date"), null=True, blank=True)
     launch_occasion = models.CharField(_("launch occasion"), max_length=250, blank=True)
     public_summary = models.TextField(
@@ -213,6 +237,18 @@ class Innovation(models.Model):
             f"{label}\n{getattr(self, f)}" for f, label in DESIGN_SECTIONS if getattr(self, f)
         )
 
+    @property
+    def improvement(self) -> Improvement:
+        """Faster, cheaper, easier and the yearly savings (innovations/measures.py).
+
+        Reads ``service_measures.all()``, so a prefetch serves a whole list at once.
+        """
+        return evaluate(
+            {m.measure: (m.baseline, m.target, m.actual) for m in self.service_measures.all()},
+            transactions_per_year=self.transactions_per_year,
+            hours_per_visit=self.hours_per_visit,
+        )
+
 
 class Milestone(models.Model):
     """One step of the action plan ("Rencana Aksi Inovasi")."""
@@ -282,8 +318,9 @@ class ServiceMeasure(models.Model):
         COST = "cost", _("Cost to the citizen (Rp)")
         STEPS = "steps", _("Number of steps")
         REQUIREMENTS = "requirements", _("Number of requirements")
+        VISITS = "visits", _("Visits to an office needed")
         SATISFACTION = "satisfaction", _("Satisfaction (0-100)")
-        PEOPLE = "people_served", _("People served")
+        PEOPLE = "people_served", _("People served per year")
 
     #: measure -> the Problem's baseline field
     BASELINE_FIELD = {
@@ -293,7 +330,8 @@ class ServiceMeasure(models.Model):
         "requirements": "baseline_requirements",
         "satisfaction": "baseline_satisfaction",
     }
-    HIGHER_IS_BETTER = frozenset({"satisfaction", "people_served"})
+    #: Which way is better, per measure: declared once, in innovations/measures.py.
+    HIGHER_IS_BETTER = frozenset(k for k, kind in KINDS.items() if kind.higher_is_better)
 
     innovation = models.ForeignKey(
         Innovation, on_delete=models.CASCADE, related_name="service_measures"
@@ -319,19 +357,19 @@ class ServiceMeasure(models.Model):
         return self.get_measure_display()
 
     @property
-    def improved(self) -> bool:
-        """Did the actual value get better than the baseline?"""
-        if self.actual is None or self.baseline is None:
-            return False
-        if self.measure in self.HIGHER_IS_BETTER:
-            return self.actual > self.baseline
-        return self.actual < self.baseline
+    def value_unit(self) -> str:
+        """The unit its values are written in (core/numbers.py)."""
+        return KINDS[self.measure].unit
 
     @property
-    def change_percent(self) -> int | None:
-        if self.actual is None or not self.baseline:
-            return None
-        return round(100 * (self.actual - self.baseline) / self.baseline)
+    def achieved(self) -> Change:
+        """The change from the baseline to the actual value (innovations/measures.py)."""
+        return change(self.measure, self.baseline, self.actual)
+
+    @property
+    def improved(self) -> bool:
+        """Did the actual value get better than the baseline?"""
+        return self.achieved.state in (IMPROVED, NEW_FROM_ZERO)
 
 
 class Risk(models.Model):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/rencana-aksi/", pages.milestone_add, name="milestone_add"),
     path("<int:pk>/rencana-aksi/<int:milestone_pk>/kemajuan/", pages.progress_add, name="progress"),
     path("<int:pk>/ukuran-layanan/", pages.measure_set, name="measure"),
+    path("<int:pk>/volume-layanan/", pages.volume_set, name="volume"),
     path("<int:pk>/risiko/", pages.risk_add, name="risk_add"),
     path("<int:pk>/risiko/<int:risk_pk>/selesai/", pages.risk_resolve, name="risk_resolve"),
     path("<int:pk>/foto/", pages.photo_add, name="photo_add"),

@@ -113,4 +113,4 @@ def test_a_programme_walked_by_every_role(page, login, people, region, unit):
     page.get_by_role("link", name="Ringkasan daerah").click()
     diagnose_row = page.locator("tr", has=page.locator("th", has_text="Diagnose"))
     expect(diagnose_row).to_contain_text("100%")
-    expect(page.locator(".cards")).to_contain_text("1 pakta ditandatangani")
+    expect(page.locator("#lab-figures")).to_contain_text("1 pakta ditandatangani")

@@ -75,7 +75,11 @@ def test_an_outsider_sees_only_what_is_published(client_for, outsider, published
 def test_detail_shows_the_working_record_only_to_the_region(client, client_for, people, published):
     public = client.get(f"/api/v1/innovations/{published.pk}").json()
     assert public["public_summary"].startswith("Orang tua kini")
-    assert public["measures"] == [] and public["aims"] is None
+    assert public["aims"] is None
+    # The service before and after is public with the innovation, as on its public profile.
+    assert public["measures"] == [
+        {"measure": "days", "baseline": 14.0, "target": 1.0, "actual": 1.0}
+    ]
     inside = client_for(people["coach"]).get(f"/api/v1/innovations/{published.pk}").json()
     assert inside["measures"] == [
         {"measure": "days", "baseline": 14.0, "target": 1.0, "actual": 1.0}

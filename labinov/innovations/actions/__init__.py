@@ -12,6 +12,7 @@ from labinov.innovations.actions.delivery import (
     record_progress,
     resolve_risk,
     set_service_measure,
+    set_service_volume,
 )
 from labinov.innovations.actions.expo import (
     best_refusal,
@@ -30,6 +31,7 @@ AUDIT_ACTIONS = {
     "innovations.milestone.added": gettext_lazy("Milestone added"),
     "innovations.progress.recorded": gettext_lazy("Progress recorded"),
     "innovations.measure.set": gettext_lazy("Service measure set"),
+    "innovations.volume.set": gettext_lazy("Transactions per year and hours a visit set"),
     "innovations.risk.added": gettext_lazy("Risk added"),
     "innovations.risk.resolved": gettext_lazy("Risk resolved"),
     "innovations.photo.added": gettext_lazy("Photo added"),
@@ -52,5 +54,6 @@ __all__ = [
     "resolve_risk",
     "score_innovation",
     "set_service_measure",
+    "set_service_volume",
     "update_innovation",
 ]

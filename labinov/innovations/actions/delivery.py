@@ -19,6 +19,7 @@ from labinov.innovations.actions._common import (
     ensure_stage_allows,
     ensure_works_on,
 )
+from labinov.innovations.measures import KINDS
 from labinov.innovations.models import (
     Evidence,
     Innovation,
@@ -29,6 +30,9 @@ from labinov.innovations.models import (
 )
 from labinov.lab.models import Comment
 from labinov.lab.stages import Work
+
+#: ServiceMeasure keeps 14 digits with one decimal.
+MEASURE_LIMIT = Decimal("1e13")
 
 
 def _event(acting_user, action, obj, innovation, **details):
@@ -168,9 +172,21 @@ def set_service_measure(
     if diagnosed is not None:
         baseline = Decimal(str(diagnosed))
     if measure == "satisfaction":
-        for name, value in (("target", target), ("actual", actual)):
+        for name, value in (("baseline", baseline), ("target", target), ("actual", actual)):
             if value is not None and value > 100:
                 raise ActionError(_("Satisfaction is from 0 to 100."), field=name)
+    if KINDS[measure].unit in ("count", "people"):
+        for name, value in (("baseline", baseline), ("target", target), ("actual", actual)):
+            if value is not None and value != value.to_integral_value():
+                raise ActionError(
+                    _("%(measure)s is a whole number.") % {"measure": KINDS[measure].label},
+                    field=name,
+                )
+    for name, value in (("baseline", baseline), ("target", target), ("actual", actual)):
+        if value is not None and value >= MEASURE_LIMIT:
+            raise ActionError(_("The number is too large."), field=name)
+        if value is not None and value != value.quantize(Decimal("0.1")):
+            raise ActionError(_("Give at most one decimal, e.g. 2,5."), field=name)
     row, _created = ServiceMeasure.objects.update_or_create(
         innovation=innovation,
         measure=measure,
@@ -187,6 +203,39 @@ def set_service_measure(
         actual=str(actual) if actual is not None else None,
     )
     return row
+
+
+@transaction.atomic
+def set_service_volume(
+    *, acting_user, innovation: Innovation, transactions_per_year=None, hours_per_visit=None
+) -> Innovation:
+    """How often citizens use the service and how long one visit takes them: the yearly
+    savings multiply the per-transaction saving by them (innovations/measures.py)."""
+    ensure_works_on(acting_user, innovation)
+    ensure_stage_allows(innovation, Work.SERVICE_MEASURES)
+    transactions = _decimal(transactions_per_year, "transactions_per_year", required=False)
+    if transactions is not None and (
+        transactions != transactions.to_integral_value() or transactions > 2_000_000_000
+    ):
+        raise ActionError(
+            _("Transactions per year is a whole number up to 2.000.000.000."),
+            field="transactions_per_year",
+        )
+    hours = _decimal(hours_per_visit, "hours_per_visit", required=False)
+    if hours is not None and hours > 168:
+        raise ActionError(_("Hours a visit is at most 168 (a week)."), field="hours_per_visit")
+    innovation.transactions_per_year = int(transactions) if transactions is not None else None
+    innovation.hours_per_visit = hours.quantize(Decimal("0.1")) if hours is not None else None
+    innovation.save(update_fields=["transactions_per_year", "hours_per_visit"])
+    _event(
+        acting_user,
+        "innovations.volume.set",
+        innovation,
+        innovation,
+        transactions_per_year=innovation.transactions_per_year,
+        hours_per_visit=str(hours) if hours is not None else None,
+    )
+    return innovation
 
 
 @transaction.atomic

@@ -5,9 +5,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
+from labinov.core import numbers
 from labinov.core.errors import NotAllowed
 from labinov.innovations.dashboard import bar_chart, portfolio
 from labinov.innovations.filtersets import InnovationFilterSet
+from labinov.innovations.improvements import rollup_context
 from labinov.innovations.models import Expo
 from labinov.innovations.selectors import innovations_visible_to
 from labinov.lab.selectors import programmes_visible_to
@@ -58,11 +60,18 @@ def dashboard(request):
             ),
             "time_chart": bar_chart(
                 [
-                    {"key": r["stage"].key, "name": r["stage"].label, "days": r["average"]}
+                    {
+                        "key": r["stage"].key,
+                        "name": r["stage"].label,
+                        "days": r["average"] or 0,
+                        # No innovation has been in the stage: no average, not "0 days".
+                        "display": numbers.days(r["average"]) if r["innovations"] else "—",
+                    }
                     for r in data["time_in_stage"]
                 ],
                 value="days",
                 label="name",
             ),
+            **rollup_context(qs, name=str(programme or region)),
         },
     )

@@ -14,6 +14,7 @@ from labinov.core.view_support import apply_action
 from labinov.innovations import actions
 from labinov.innovations.actions._common import may_work_on
 from labinov.innovations.actions.knowledge_base import source_id
+from labinov.innovations.charts import before_after
 from labinov.innovations.filtersets import InnovationFilterSet
 from labinov.innovations.forms import (
     CommentForm,
@@ -25,6 +26,7 @@ from labinov.innovations.forms import (
     PhotoForm,
     ProgressForm,
     RiskForm,
+    VolumeForm,
 )
 from labinov.innovations.models import (
     DESIGN_MIN_WORDS,
@@ -145,6 +147,13 @@ def _work_context(request, innovation, **forms):
         "milestone_form": MilestoneForm(),
         "progress_form": ProgressForm(),
         "measure_form": MeasureForm(),
+        "volume_form": VolumeForm(
+            initial={
+                "transactions_per_year": innovation.transactions_per_year,
+                "hours_per_visit": innovation.hours_per_visit,
+            }
+        ),
+        "improvement": innovation.improvement,
         "risk_form": RiskForm(),
         "photo_form": PhotoForm(),
         "display_form": DisplayForm(instance=innovation),
@@ -157,10 +166,16 @@ def _work_context(request, innovation, **forms):
 def innovation_detail(request, pk):
     innovation = _innovation(request, pk)
     if not reads_work(request.user, innovation):
+        improvement = innovation.improvement
         return render(
             request,
             "innovations/public.html",
-            {"innovation": innovation, "photos": innovation.photos.all()},
+            {
+                "innovation": innovation,
+                "photos": innovation.photos.all(),
+                "improvement": improvement,
+                "before_after": before_after(improvement),
+            },
         )
     return render(request, "innovations/detail.html", _work_context(request, innovation))
 
@@ -278,6 +293,19 @@ def measure_set(request, pk):
         "measure_form",
         actions.set_service_measure,
         _("The service measure is saved."),
+    )
+
+
+@login_required
+@require_POST
+def volume_set(request, pk):
+    return _work_post(
+        request,
+        pk,
+        VolumeForm,
+        "volume_form",
+        actions.set_service_volume,
+        _("Transactions per year and hours a visit are saved."),
     )
 
 

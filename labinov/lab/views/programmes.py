@@ -192,10 +192,20 @@ def programme_board(request, pk):
 def programme_summary(request, pk):
     programme = get_object_or_404(programmes_visible_to(request.user), pk=pk)
     _ensure_reads_region(request, programme)
+    # The service improvements of the programme's innovations, the same figures as the
+    # portfolio dashboard (innovations/improvements.py), per unit.
+    from labinov.innovations.improvements import rollup_context
+    from labinov.innovations.selectors import innovations_visible_to
+
+    innovations = innovations_visible_to(request.user).filter(enrolment__programme=programme)
     return render(
         request,
         "lab/summary.html",
-        {"programme": programme, "summary": region_summary(programme)},
+        {
+            "programme": programme,
+            "summary": region_summary(programme),
+            **rollup_context(innovations, name=programme.title, units_only=True),
+        },
     )
 
 
