@@ -34,6 +34,13 @@ PRIVATE = {
 
 @pytest.fixture
 def published(innovation, people):  # noqa: F811
+    # The design is written while the innovation is in design (its stage allows it).
+    actions.update_innovation(
+        acting_user=SYSTEM,
+        innovation=innovation,
+        aims=PRIVATE["aims"],
+        design_legal_basis=PRIVATE["legal"] + " " + "kata " * 60,
+    )
     take_through(innovation, "design", "deliver", decider=people["coach"])
     milestone = innovation.milestones.first()
     actions.record_progress(
@@ -47,12 +54,6 @@ def published(innovation, people):  # noqa: F811
     actions.add_risk(acting_user=SYSTEM, innovation=innovation, description=PRIVATE["risk"])
     actions.add_monitoring_comment(
         acting_user=people["coach"], innovation=innovation, text=PRIVATE["comment"]
-    )
-    actions.update_innovation(
-        acting_user=SYSTEM,
-        innovation=innovation,
-        aims=PRIVATE["aims"],
-        design_legal_basis=PRIVATE["legal"] + " " + "kata " * 60,
     )
     take_through(innovation, "display", decider=people["coach"])
     innovation.refresh_from_db()
