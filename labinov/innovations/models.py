@@ -26,7 +26,7 @@ from labinov.innovations.measures import (
     change,
     evaluate,
 )
-from labinov.lab.stages import STAGE_CHOICES, Subject, Work, first_of, stage_index
+from labinov.lab.stages import Subject, Work, first_of, stage_choices, stage_index
 
 #: The guided sections of the design ("rancang bangun"), in the national form's order.
 DESIGN_SECTIONS = (
@@ -152,7 +152,7 @@ class Innovation(models.Model):
         help_text=_("What the innovation changes for citizens, in their words."),
     )
     stage = models.CharField(
-        _("stage"), max_length=20, choices=STAGE_CHOICES, default=first_of(Subject.INNOVATION).key
+        _("stage"), max_length=20, choices=stage_choices, default=first_of(Subject.INNOVATION).key
     )
     stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

@@ -18,7 +18,7 @@ from labinov.lab.models import (
     TeamMember,
 )
 from labinov.lab.plan import END, START, check_plan
-from labinov.lab.stages import STAGE_CHOICES, STAGES
+from labinov.lab.stages import STAGES, stage_choices
 from labinov.regions.models import Unit
 
 
@@ -248,7 +248,7 @@ class IdeaForm(forms.ModelForm):
 class GateForm(forms.Form):
     #: The stage the person saw when deciding: a decision of a stage decided meanwhile (a
     #: form sent twice, another coach first) is refused instead of deciding the next gate.
-    stage = forms.ChoiceField(choices=STAGE_CHOICES, widget=forms.HiddenInput)
+    stage = forms.ChoiceField(choices=stage_choices, widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[c for c in GateDecision.Decision.choices if c[0] in GateDecision.GATE_ANSWERS],

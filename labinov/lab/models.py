@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from labinov.lab.stages import (
-    STAGE_CHOICES,
     STAGES,
     Subject,
     Work,
     allows,
     first_of,
+    stage_choices,
     stage_index,
 )
 
@@ -113,7 +113,7 @@ class StagePlan(models.Model):
     follows (order, the programme's year) are in ``lab/plan.py``."""
 
     programme = models.ForeignKey(LabProgramme, on_delete=models.CASCADE, related_name="plan_rows")
-    stage = models.CharField(_("stage"), max_length=20, choices=STAGE_CHOICES)
+    stage = models.CharField(_("stage"), max_length=20, choices=stage_choices)
     start = models.DateField(_("starts"), null=True, blank=True)
     end = models.DateField(_("ends"), null=True, blank=True)
 
@@ -146,7 +146,7 @@ class Enrolment(models.Model):
         "regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="enrolments"
     )
     stage = models.CharField(
-        _("stage"), max_length=20, choices=STAGE_CHOICES, default=first_of(Subject.ENROLMENT).key
+        _("stage"), max_length=20, choices=stage_choices, default=first_of(Subject.ENROLMENT).key
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
 
@@ -463,8 +463,8 @@ class GateDecision(models.Model):
         on_delete=models.CASCADE,
         related_name="gate_decisions",
     )
-    from_stage = models.CharField(_("from stage"), max_length=20, choices=STAGE_CHOICES)
-    to_stage = models.CharField(_("to stage"), max_length=20, choices=STAGE_CHOICES)
+    from_stage = models.CharField(_("from stage"), max_length=20, choices=stage_choices)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=stage_choices)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("reason"))
     missing = models.JSONField(_("missing items"), default=list, blank=True)

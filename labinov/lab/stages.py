@@ -268,6 +268,16 @@ BY_KEY: dict[str, Stage] = {s.key: s for s in STAGES}
 STAGE_CHOICES = [(s.key, s.label) for s in STAGES]
 
 
+def stage_choices() -> list[tuple[str, str]]:
+    """The stages as choices, read when asked: model fields and forms take this callable,
+    so that a stage declared later (or only in a test) is a valid choice everywhere."""
+    return [(s.key, s.label) for s in STAGES]
+
+
+def is_stage(key: str) -> bool:
+    return key in BY_KEY
+
+
 def get_stage(key: str) -> Stage:
     return BY_KEY[key]
 

@@ -14,7 +14,7 @@ from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, Conflict, NotAllowed
 from labinov.lab.models import GateDecision
 from labinov.lab.selectors import decisions_of
-from labinov.lab.stages import BY_KEY, get_stage, has_gate, missing_items, next_stage
+from labinov.lab.stages import get_stage, has_gate, is_stage, missing_items, next_stage
 from labinov.lab.subjects import subject_of
 
 
@@ -52,7 +52,7 @@ def ensure_current_stage(*, asked: str, current: str, passed: bool, decisions) -
     ``decisions`` the subject's gate decisions, to name who decided first. Two coaches
     deciding at once, or one form sent twice, thus move the subject through one gate only.
     """
-    if asked not in BY_KEY:
+    if not is_stage(asked):
         raise ActionError(_("Choose the stage whose gate you decide."), field="stage")
     if asked == current and not passed:
         return
