@@ -6,7 +6,7 @@ Every selector and action asks this object; no view or endpoint looks at roles i
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from labinov.accounts.models import Role, RoleAssignment
+from labinov.accounts.models import UNIT_ROLES, Role, RoleAssignment
 from labinov.core.system import SystemActor
 
 #: Region roles that may read all of a region's non-public data.
@@ -45,6 +45,29 @@ class Access:
     def member_region_ids(self) -> set[int]:
         """Regions in which the person holds any role, over the region or in one unit."""
         return set(self.region_roles) | set(self.unit_region.values())
+
+    # -- named rules: each rule of who may do what is said once, here ------------------
+
+    def is_on_team(self, unit_id: int) -> bool:
+        """Head or team member of the unit: the people who do its lab work."""
+        return self.has_unit_role(unit_id, UNIT_ROLES)
+
+    def heads(self, unit_id: int) -> bool:
+        """The unit's head."""
+        return self.has_unit_role(unit_id, {Role.UNIT_HEAD})
+
+    def team_unit_ids(self) -> set[int]:
+        """``is_on_team`` as a query: the units whose head or team member the person is."""
+        return {uid for uid, held in self.unit_roles.items() if held & UNIT_ROLES}
+
+    def works_on_innovations_of(self, unit) -> bool:
+        """Who works on a unit's innovations, and starts them: its head and team, the
+        region's coordinator, a platform administrator."""
+        return (
+            self.is_platform_admin
+            or self.is_on_team(unit.pk)
+            or self.manages_region(unit.region_id)
+        )
 
     def reads_region(self, region_id: int) -> bool:
         return self.is_platform_admin or self.has_region_role(region_id, REGION_READERS)

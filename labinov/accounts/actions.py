@@ -39,11 +39,7 @@ AUDIT_ACTIONS = {
 def _head_gives_team_member(access, *, role: str, unit) -> bool:
     """A unit's head may give one role, team member, in their own unit: their
     innovation team. Nothing else."""
-    return (
-        role == Role.TEAM_MEMBER
-        and unit is not None
-        and access.has_unit_role(unit.pk, {Role.UNIT_HEAD})
-    )
+    return role == Role.TEAM_MEMBER and unit is not None and access.heads(unit.pk)
 
 
 def _ensure_may_assign(acting_user, *, role: str, region, unit) -> None:

@@ -96,7 +96,7 @@ class RoleAssignment(models.Model):
                         unit__isnull=True,
                     )
                     | Q(
-                        role__in=["unit_head", "team_member"],
+                        role__in=sorted(UNIT_ROLES),
                         region__isnull=False,
                         unit__isnull=False,
                     )

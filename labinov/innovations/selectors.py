@@ -11,7 +11,6 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from labinov.accounts.access import REGION_MANAGERS, get_access
-from labinov.accounts.models import Role
 from labinov.innovations.models import Innovation
 from labinov.lab.models import Enrolment, GateDecision, LabProgramme
 from labinov.lab.stages import Subject, Work, exhibited_keys, keys_allowing
@@ -37,7 +36,7 @@ def innovations_visible_to(user) -> QuerySet[Innovation]:
 
 def enrolments_to_start_innovations(user) -> QuerySet[Enrolment]:
     """The enrolments whose stage lets them start innovations and in which ``user`` may
-    start one (``actions._common.may_work_in`` as a query), the current programme's first:
+    start one (``Access.works_on_innovations_of`` as a query), the current programme's first:
     where they are the unit's head or team, the units of the regions they coordinate; all
     for a platform administrator."""
     access = get_access(user)
@@ -57,13 +56,9 @@ def enrolments_to_start_innovations(user) -> QuerySet[Enrolment]:
     )
     if access.is_platform_admin:
         return qs
-    unit_ids = [
-        unit_id
-        for unit_id in access.unit_ids()
-        if access.has_unit_role(unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
-    ]
     return qs.filter(
-        Q(unit_id__in=unit_ids) | Q(unit__region_id__in=access.region_ids(REGION_MANAGERS))
+        Q(unit_id__in=access.team_unit_ids())
+        | Q(unit__region_id__in=access.region_ids(REGION_MANAGERS))
     )
 
 

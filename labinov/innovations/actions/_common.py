@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
-from labinov.accounts.models import Role
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.lab.actions._common import ensure_stage_allows
 
@@ -12,14 +11,8 @@ def actor(user):
 
 
 def may_work_in(user, unit) -> bool:
-    """Who works on a unit's innovations, and starts them: the unit's head and team, the
-    region's coordinator and a platform administrator."""
-    access = get_access(user)
-    return (
-        access.is_platform_admin
-        or access.has_unit_role(unit.pk, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
-        or access.manages_region(unit.region_id)
-    )
+    """Who works on a unit's innovations, and starts them (``Access.works_on_innovations_of``)."""
+    return get_access(user).works_on_innovations_of(unit)
 
 
 def ensure_works_in(user, unit) -> None:

@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
-from labinov.accounts.models import Role, RoleAssignment
+from labinov.accounts.models import UNIT_ROLES, RoleAssignment
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.innovations.models import Expo, Innovation, JuryScore
@@ -16,8 +16,6 @@ from labinov.innovations.selectors import expo_entries
 from labinov.lab.models import LabProgramme
 from labinov.lab.stages import exhibited_keys
 
-#: The roles of a unit's own people: they may not judge an expo their unit competes in.
-COMPETING_ROLES = (Role.UNIT_HEAD, Role.TEAM_MEMBER)
 #: How many missing scores a refusal names before it says how many more.
 NAMED_MISSING = 5
 
@@ -50,7 +48,7 @@ def create_expo(
     competing = (
         RoleAssignment.objects.filter(
             user__in=[u.pk for u in jurors],
-            role__in=COMPETING_ROLES,
+            role__in=UNIT_ROLES,
             unit__enrolments__programme=programme,
         )
         .select_related("user", "unit")
@@ -94,7 +92,7 @@ def score_innovation(*, acting_user, expo: Expo, innovation: Innovation, scores:
         raise NotAllowed(_("Only the expo's jury may score."))
     _ensure_entry(expo, innovation)
     unit = innovation.enrolment.unit
-    if get_access(acting_user).has_unit_role(unit.pk, set(COMPETING_ROLES)):
+    if get_access(acting_user).is_on_team(unit.pk):
         raise NotAllowed(
             _("You work in %(unit)s: you may not score its innovation.") % {"unit": unit}
         )

@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
-from labinov.accounts.models import Role
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.lab.stages import Work
 from labinov.lab.subjects import lock_message, subject_of
@@ -19,16 +18,13 @@ def ensure_manages(acting_user, programme_or_region) -> None:
 
 def ensure_unit_head(acting_user, enrolment) -> None:
     access = get_access(acting_user)
-    if not (access.is_platform_admin or access.has_unit_role(enrolment.unit_id, {Role.UNIT_HEAD})):
+    if not (access.is_platform_admin or access.heads(enrolment.unit_id)):
         raise NotAllowed(_("Only the head of %(unit)s may do this.") % {"unit": enrolment.unit})
 
 
 def ensure_works_in(acting_user, enrolment) -> None:
     access = get_access(acting_user)
-    if not (
-        access.is_platform_admin
-        or access.has_unit_role(enrolment.unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER})
-    ):
+    if not (access.is_platform_admin or access.is_on_team(enrolment.unit_id)):
         raise NotAllowed(
             _("Only the head and the innovation team of %(unit)s may change its work.")
             % {"unit": enrolment.unit}

@@ -8,7 +8,6 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
-from labinov.accounts.models import Role
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.core.links import is_http_url
@@ -205,7 +204,7 @@ def score_usg(
 ) -> UsgScore:
     """A member of the unit's team (or its head) scores a problem; scoring again replaces."""
     access = get_access(acting_user)
-    if not access.has_unit_role(problem.enrolment.unit_id, {Role.UNIT_HEAD, Role.TEAM_MEMBER}):
+    if not access.is_on_team(problem.enrolment.unit_id):
         raise NotAllowed(
             _("Only the head and the innovation team of %(unit)s score its problems.")
             % {"unit": problem.enrolment.unit}

@@ -94,7 +94,7 @@ def _problem_context(request, problem, **forms):
     access = get_access(request.user)
     enrolment = problem.enrolment
     works = works_in(request.user, enrolment)
-    scores_by = access.has_unit_role(enrolment.unit_id, {"unit_head", "team_member"})
+    scores_by = access.is_on_team(enrolment.unit_id)
     mine = (
         UsgScore.objects.filter(problem=problem, scorer=request.user).first() if scores_by else None
     )
@@ -111,8 +111,7 @@ def _problem_context(request, problem, **forms):
         "can": allowed_work(
             enrolment,
             works=works,
-            is_head=access.is_platform_admin
-            or access.has_unit_role(enrolment.unit_id, {"unit_head"}),
+            is_head=access.is_platform_admin or access.heads(enrolment.unit_id),
         ),
         "scores_by": scores_by,
         "row": ranking.get(problem.pk),

@@ -76,8 +76,8 @@ def _workspace_context(request, enrolment, invite_form=None, **forms):
     requirements = []
     if has_gate(stage.key, "enrolment"):
         requirements = checklist(stage.key, "enrolment", enrolment)
-    is_head = access.has_unit_role(enrolment.unit_id, {"unit_head"}) or access.is_platform_admin
-    works = is_head or access.has_unit_role(enrolment.unit_id, {"team_member"})
+    is_head = access.heads(enrolment.unit_id) or access.is_platform_admin
+    works = is_head or access.is_on_team(enrolment.unit_id)
     assessment = getattr(enrolment, "readiness", None)
     context = {
         "enrolment": enrolment,
