@@ -6,6 +6,7 @@ import json
 import pytest
 
 from labinov.innovations import actions
+from labinov.lab import actions as gate_actions
 from labinov.library.exchange import COLUMNS
 from labinov.library.models import LibraryEntry
 from tests.opendata.conftest import SYSTEM, assert_nothing_private
@@ -39,22 +40,28 @@ def test_the_feed_lists_published_innovations_in_the_exchange_format(
     assert_nothing_private(json.dumps(body, ensure_ascii=False), people)
 
 
+def change_public_summary(innovation, text):
+    """A published innovation sits in documentation, where its public summary is locked:
+    the coach reopens display first, as a real correction goes."""
+    gate_actions.reopen_stage(acting_user=SYSTEM, subject=innovation, reason="Ringkasan diperbaiki")
+    innovation.refresh_from_db()
+    actions.update_innovation(acting_user=SYSTEM, innovation=innovation, public_summary=text)
+
+
 @pytest.mark.django_db
 def test_since_gives_the_changes_after_it_and_an_update_keeps_the_source_id(client, published):
     first = feed(client)["items"][0]
     assert feed(client, since=first["updated"])["items"] == []
 
-    actions.update_innovation(
-        acting_user=SYSTEM, innovation=published, name="Akta Lahir Langsung dari Puskesmas"
-    )
+    change_public_summary(published, "Akta lahir kini terbit langsung di puskesmas.")
 
     changed = feed(client, since=first["updated"])
     (item,) = changed["items"]
     assert item["source_id"] == first["source_id"]
-    assert item["name"] == "Akta Lahir Langsung dari Puskesmas"
+    assert item["solution"].startswith("Akta lahir kini terbit langsung di puskesmas.")
     assert item["updated"] > first["updated"]
     entry = LibraryEntry.objects.get(source="labinov", source_id=first["source_id"])
-    assert entry.name == "Akta Lahir Langsung dari Puskesmas"
+    assert entry.solution.startswith("Akta lahir kini terbit langsung di puskesmas.")
 
 
 @pytest.mark.django_db
@@ -115,7 +122,7 @@ def test_etag_and_last_modified_answer_304(client, published):
     assert client.get(FEED, {"since": EPOCH}, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get(FEED, {"since": EPOCH}, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
     assert client.get(FEED, {"since": EPOCH}, HTTP_IF_NONE_MATCH='"other"').status_code == 200
-    actions.update_innovation(acting_user=SYSTEM, innovation=published, name="Nama Baru")
+    change_public_summary(published, "Ringkasan baru.")
     assert client.get(FEED, {"since": EPOCH}, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 

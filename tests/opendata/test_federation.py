@@ -99,7 +99,11 @@ def test_two_installations_federate(installations):
         "from labinov.innovations.actions import update_innovation\n"
         "from labinov.innovations.models import Innovation\n"
         "i = Innovation.objects.filter(published_at__isnull=False, documented_at=None).first()\n"
-        "update_innovation(acting_user=SystemActor('uji'), innovation=i, name='Nama Baru Dari A')\n"
+        "from labinov.lab.actions import reopen_stage\n"
+        "reopen_stage(acting_user=SystemActor('uji'), subject=i, reason='Ringkasan diperbaiki')\n"
+        "i.refresh_from_db()\n"
+        "update_innovation(acting_user=SystemActor('uji'), innovation=i,\n"
+        "                  public_summary='Ringkasan Baru Dari A')\n"
         "print('UPDATED', i.pk)",
         env=a.env,
     ).stdout  # fmt: skip
@@ -126,7 +130,7 @@ def test_two_installations_federate(installations):
     assert "1 diperbarui, 1 ditarik" in second["message"]
     after = {e["source_id"]: e for e in b_admin.library(origin)}
     assert f"labinov-innovation-{withdrawn_id}" not in after
-    assert after[f"labinov-innovation-{updated_id}"]["name"] == "Nama Baru Dari A"
+    assert after[f"labinov-innovation-{updated_id}"]["solution"].startswith("Ringkasan Baru Dari A")
     assert len(after) == len(published) - 1
 
     # Harvesting twice changes nothing.

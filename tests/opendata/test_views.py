@@ -10,9 +10,9 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from labinov.innovations import actions
 from labinov.library.exchange import COLUMNS
-from tests.opendata.conftest import PRIVATE, SYSTEM, assert_nothing_private
+from tests.opendata.conftest import PRIVATE, assert_nothing_private
+from tests.opendata.test_api import change_public_summary
 
 
 def download(client, region, fmt):
@@ -64,9 +64,7 @@ def test_the_atom_feed_holds_newly_published_innovations(client, people, publish
 def test_downloads_are_the_exchange_format_of_published_innovations(
     client, people, region, published, unpublished
 ):
-    actions.update_innovation(
-        acting_user=SYSTEM, innovation=published, public_summary='=HYPERLINK("http://x")'
-    )
+    change_public_summary(published, '=HYPERLINK("http://x")')
     response, body = download(client, region, "csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'rel="license"' in response["Link"] and "by/4.0" in response["Link"]
