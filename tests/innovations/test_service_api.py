@@ -176,3 +176,17 @@ def test_a_missing_actual_is_said_not_computed(people, innovation):
     }
     assert body["rupiah_saved_per_year"]["value"] is None
     assert body["rupiah_saved_per_year"]["missing"] == "perlu biaya bagi warga sebelum dan sesudah"
+
+
+@pytest.mark.django_db
+def test_an_actual_short_of_its_target_is_not_marked_as_met(people, innovation):
+    """Issue 11, defect 8: "2,0 ✓" against a target of 1 day read as "target met". The row
+    shows the days as days and the change from the baseline, and claims no target met."""
+    assert (
+        _put(_api(people["unit_head"]), innovation, "measures/days", {"target": 1, "actual": 2})
+    ).status_code == 200
+    page = client_for_page(people["unit_head"]).get(f"/inovasi/{innovation.pk}/").content.decode()
+    row = page.split('data-measure="days"')[1].split("</tr>")[0]
+    assert "2 hari" in row and "1 hari" in row and "14 hari" in row
+    assert "+86 %" in row  # (14 - 2) / 14, from the baseline measured in diagnose
+    assert "✓" not in row and "2,0" not in row
