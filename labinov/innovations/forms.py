@@ -13,6 +13,7 @@ from labinov.innovations.models import (
 )
 from labinov.innovations.scorecard import scorecard
 from labinov.lab.forms import DateInput
+from labinov.lab.subjects import lock_message
 
 
 class CreateForm(forms.Form):
@@ -73,10 +74,29 @@ class InnovationForm(forms.ModelForm):
         """Fields whose kind of work the innovation's stage does not allow are shown, but
         disabled (their value is kept)."""
         super().__init__(*args, **kwargs)
+        self.innovation = innovation
         if innovation is not None:
             for name, field in self.fields.items():
                 if not innovation.allows(FIELD_WORK[name]):
                     field.disabled = True
+
+    def clean(self):
+        """A browser sends no disabled field; a request that changes one anyway is refused
+        with the lock's reason, not silently ignored."""
+        cleaned = super().clean()
+        if self.innovation is None or not self.is_bound:
+            return cleaned
+        for name, field in self.fields.items():
+            if not field.disabled or name not in self.data:
+                continue
+            try:
+                sent = field.clean(field.widget.value_from_datadict(self.data, self.files, name))
+            except forms.ValidationError:
+                sent = None
+            # (a disabled field never reports a change itself: compare with what is stored)
+            if sent not in (None, "") and sent != self.get_initial_for_field(field, name):
+                raise forms.ValidationError(lock_message(self.innovation, FIELD_WORK[name]))
+        return cleaned
 
 
 class DisplayForm(forms.ModelForm):

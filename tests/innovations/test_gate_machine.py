@@ -377,3 +377,24 @@ def test_the_stage_declaration_decides_what_an_innovation_may_change(innovation)
     for stage, works in expected.items():
         at_stage(innovation, stage)
         assert {w for w, ok in innovation.allowed_work.items() if ok} == works
+
+
+@pytest.mark.django_db
+def test_a_crafted_change_of_a_locked_field_is_refused_not_ignored(client_for, people, innovation):
+    """The edit form shows locked fields disabled; a request that changes one anyway gets
+    the lock's reason and 400, and nothing changes (found by tests/test_stage_matrix.py)."""
+    take_through(innovation, "design", decider=people["coach"])
+    before = innovation.name
+    response = client_for(people["unit_head"]).post(
+        f"/inovasi/{innovation.pk}/ubah/",
+        {
+            "name": "Nama baru",
+            "initiator": innovation.initiator,
+            "kind": innovation.kind,
+            "form": innovation.form,
+        },
+    )
+    assert response.status_code == 400
+    assert "tidak dapat diubah lagi" in response.content.decode()
+    innovation.refresh_from_db()
+    assert innovation.name == before

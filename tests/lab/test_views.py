@@ -369,7 +369,7 @@ def test_an_incomplete_readiness_form_gets_a_message(client_for, people, enrolme
     response = client_for(people["team_member"]).post(
         f"/lab/unit/{enrolment.pk}/kesiapan/", {"sdm": 2}
     )
-    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    assert response.status_code == 400 and 'class="error"' in response.content.decode()
     assert not AuditEvent.objects.filter(action="lab.readiness.submitted").exists()
 
 

@@ -88,7 +88,12 @@ def innovation_create(request, idea_pk):
         if innovation is not None:
             messages.success(request, _("The innovation is created. Now write its design."))
             return redirect("innovations:edit", pk=innovation.pk)
-    return render(request, "innovations/create.html", {"form": form, "idea": idea})
+    return render(
+        request,
+        "innovations/create.html",
+        {"form": form, "idea": idea},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _innovation(request, pk):
@@ -236,6 +241,7 @@ def innovation_edit(request, pk):
             "design_min_words": DESIGN_MIN_WORDS,
             "similar": similar,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 

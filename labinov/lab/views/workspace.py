@@ -342,6 +342,7 @@ def readiness_form(request, pk):
             "questionnaire": readiness.questionnaire(),
             "stage": home_of(Work.READINESS),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
