@@ -11,7 +11,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from labinov.accounts.access import REGION_MANAGERS, get_access
-from labinov.innovations.models import Innovation
+from labinov.innovations.models import Expo, Innovation, JuryScore
 from labinov.lab.models import Enrolment, GateDecision, LabProgramme
 from labinov.lab.stages import Subject, Work, exhibited_keys, keys_allowing
 
@@ -92,8 +92,6 @@ STUCK_AFTER_DAYS = 60
 
 def expo_ranking(expo) -> list[dict]:
     """Innovations of an expo ranked by the average of their jurors' weighted totals."""
-    from labinov.innovations.models import JuryScore
-
     rows: dict[int, dict] = {}
     for s in JuryScore.objects.filter(expo=expo).select_related("innovation__enrolment__unit"):
         row = rows.setdefault(s.innovation_id, {"innovation": s.innovation, "totals": []})
@@ -117,3 +115,16 @@ def expo_ranking(expo) -> list[dict]:
 def expo_entries(expo) -> QuerySet[Innovation]:
     """The programme's innovations that reached display."""
     return _base().filter(enrolment__programme=expo.programme, stage__in=exhibited_keys())
+
+
+def expos_visible_to(user) -> QuerySet:
+    """The expos whose scores and ranking a person sees: the region's people who read its
+    work (coordinator, leader, coach, assessor), the expo's own jury, a platform
+    administrator."""
+    access = get_access(user)
+    qs = Expo.objects.select_related("programme__region", "best")
+    if access.is_platform_admin:
+        return qs
+    return qs.filter(
+        Q(programme__region_id__in=access.region_ids()) | Q(jurors=getattr(user, "pk", None))
+    ).distinct()

@@ -10,7 +10,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from labinov.core.api_support import ApiError, Pagination, conflict_response, require_login
-from labinov.core.errors import NotAllowed
 from labinov.lab import actions
 from labinov.lab.filtersets import ProgrammeFilterSet
 from labinov.lab.models import GateDecision, LabProgramme
@@ -20,7 +19,7 @@ from labinov.lab.selectors import (
     decisions_of,
     enrolments_visible_to,
     programmes_visible_to,
-    reads_workspace,
+    readable_enrolment,
     usg_ranking,
     with_enrolment_stages,
 )
@@ -365,10 +364,7 @@ def list_enrolments(request, programme_id: int, stage: str | None = None):
 
 
 def _workspace(request, enrolment_id):
-    enrolment = get_object_or_404(enrolments_visible_to(request.auth), pk=enrolment_id)
-    if not reads_workspace(request.auth, enrolment):
-        raise NotAllowed(_("You may not see the work of this unit."))
-    return enrolment
+    return readable_enrolment(request.auth, enrolment_id)
 
 
 @router.get(

@@ -8,9 +8,12 @@ by the region's coordinators, leaders, coaches and assessors and by the unit's o
 import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from labinov.accounts.access import get_access
+from labinov.core.errors import NotAllowed
 from labinov.core.models import AuditEvent
 from labinov.lab.models import (
     Commitment,
@@ -67,6 +70,16 @@ def works_in(user, enrolment: Enrolment) -> bool:
     """Is this person one of the unit's own people (head or team member)?"""
     access = get_access(user)
     return access.is_platform_admin or enrolment.unit_id in access.unit_ids()
+
+
+def readable_enrolment(user, pk) -> Enrolment:
+    """The enrolment whose work ``user`` may read, as the pages and the API both look it
+    up: 404 when they may not see it at all, ``NotAllowed`` (403) when they see only its
+    name and stage (a public programme)."""
+    enrolment = get_object_or_404(enrolments_visible_to(user), pk=pk)
+    if not reads_workspace(user, enrolment):
+        raise NotAllowed(_("You may not see the work of this unit."))
+    return enrolment
 
 
 def workspaces_visible_to(user) -> QuerySet[Enrolment]:

@@ -13,7 +13,7 @@ from labinov.innovations import actions
 from labinov.innovations.forms import ExpoForm, ScoreForm
 from labinov.innovations.models import Expo, JuryScore
 from labinov.innovations.scorecard import scorecard
-from labinov.innovations.selectors import expo_entries, expo_ranking
+from labinov.innovations.selectors import expo_entries, expo_ranking, expos_visible_to
 from labinov.lab.selectors import programmes_visible_to
 
 
@@ -46,13 +46,11 @@ def expo_create(request):
 
 
 def _expo(request, pk):
-    expo = get_object_or_404(Expo.objects.select_related("programme__region", "best"), pk=pk)
-    if (
-        not get_access(request.user).reads_region(expo.programme.region_id)
-        and not expo.jurors.filter(pk=getattr(request.user, "pk", None)).exists()
-    ):
+    expo = get_object_or_404(Expo, pk=pk)
+    visible = expos_visible_to(request.user).filter(pk=expo.pk).first()
+    if visible is None:
         raise NotAllowed(_("Only the region's people and the jury see the expo's scores."))
-    return expo
+    return visible
 
 
 def expo_detail(request, pk, score_form=None, scoring=None):

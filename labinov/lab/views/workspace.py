@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from labinov.accounts.access import get_access
-from labinov.core.errors import ActionError, NotAllowed
+from labinov.core.errors import ActionError
 from labinov.core.view_support import apply_action, safe_next
-from labinov.lab import actions, readiness
+from labinov.lab import actions, readiness, selectors
 from labinov.lab.forms import (
     CommentForm,
     CommitmentForm,
@@ -23,8 +23,6 @@ from labinov.lab.forms import (
 from labinov.lab.models import Comment, Idea, TeamMember
 from labinov.lab.selectors import (
     decisions_of,
-    enrolments_visible_to,
-    reads_workspace,
     usg_ranking,
     workspaces_visible_to,
 )
@@ -41,10 +39,7 @@ from labinov.lab.views._common import allowed_work, decide_from_form, refusal_of
 
 
 def readable_enrolment(request, pk):
-    enrolment = get_object_or_404(enrolments_visible_to(request.user), pk=pk)
-    if not reads_workspace(request.user, enrolment):
-        raise NotAllowed(_("You may not see the work of this unit."))
-    return enrolment
+    return selectors.readable_enrolment(request.user, pk)
 
 
 def comments_by_target(enrolment):
