@@ -10,16 +10,40 @@ innovation to its stage inside the cell's savepoint, so no cell sees another's c
 """
 
 import pytest
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from labinov.innovations.actions.innovations import FILE_FIELDS
+from labinov.innovations.forms import InnovationForm
 from labinov.innovations.models import Innovation
 from labinov.lab.models import Enrolment
 from labinov.lab.stages import Subject, Work, allows, keys_of, stages_of
-from tests.test_permission_matrix import ENDPOINTS, _fingerprint, world  # noqa: F401
+from tests.test_permission_matrix import (  # noqa: F401
+    ENDPOINTS,
+    WORKS_ON_INNOVATION,
+    Endpoint,
+    _fingerprint,
+    world,
+)
+
+
+def _profile_change(s) -> dict:
+    """The whole innovation form as stored, with only the profile (its aims) changed."""
+    data = model_to_dict(s.innovation, fields=InnovationForm._meta.fields)
+    data = {
+        k: ("" if v is None else v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in data.items()
+        if k not in FILE_FIELDS
+    }
+    return {**data, "aims": "Tujuan yang diperbarui"}
+
+
+#: The profile (aims, benefits, expected results) is part of the whole innovation form.
+PROFILE = Endpoint(
+    lambda s: f"/inovasi/{s.innovation.pk}/ubah/", WORKS_ON_INNOVATION, _profile_change
+)
 
 #: The page that does each kind of work (the permission matrix's endpoint of that name).
-#: The innovation's profile (aims, benefits, expected results) has no page of its own:
-#: it is part of the whole form, whose other fields are design work.
 WORK_ENDPOINTS = {
     Work.COMMITMENT: "lab.sign_pact",
     Work.TEAM: "lab.add_member",
@@ -32,7 +56,9 @@ WORK_ENDPOINTS = {
     Work.SERVICE_MEASURES: "innovations.measure",
     Work.DELIVERY: "innovations.progress",
     Work.DISPLAY: "innovations.display",
+    Work.PROFILE: "innovations.profile",
 }
+ENDPOINTS = {**ENDPOINTS, "innovations.profile": PROFILE}
 ROLES = ("platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member")
 #: Where an enrolment can be: its own stages, then the first innovation stage (it stays there).
 ENROLMENT_AT = (*keys_of(Subject.ENROLMENT), stages_of(Subject.INNOVATION)[0].key)
@@ -74,7 +100,7 @@ def _put_at(subject, work: Work, at: str) -> None:
 
 
 def test_every_kind_of_work_is_in_the_matrix():
-    assert set(Work) - set(WORK_ENDPOINTS) == {Work.PROFILE}
+    assert set(WORK_ENDPOINTS) == set(Work)
 
 
 @pytest.mark.parametrize(("work", "at", "role"), CELLS, ids=lambda v: str(v))
