@@ -96,7 +96,7 @@ class RoleAssignment(models.Model):
                         unit__isnull=True,
                     )
                     | Q(
-                        role__in=sorted(UNIT_ROLES),
+                        role__in=["unit_head", "team_member"],
                         region__isnull=False,
                         unit__isnull=False,
                     )
