@@ -1,30 +1,28 @@
-"""The demo's innovations, made from the demo units' ideas through the same actions people use.
+"""The demo's innovations, made from the units' ideas through the same actions people use.
 
-One innovation grows from the demo unit's idea (made up, "[Contoh demo]"). Two more carry the
-names of real Purbalingga innovations of Dinas Komunikasi dan Informatika listed in
-``data/purbalingga.json``; what they say is written in our own words and their numbers are
-demo numbers, as each text says. Every innovation is flagged ``is_demo`` (shown with a badge).
+One innovation grows from the demo unit's idea (made up, "[Contoh demo]"). The 15 real
+innovations of Purbalingga listed in ``data/purbalingga.json`` follow (``portfolio.REAL``), each
+in its unit and at the stage it reached; what they say is written in our own words and their
+numbers are demo numbers, as each text says. Every innovation is flagged ``is_demo`` (shown
+with a badge), because its figures are.
 """
 
-import datetime
 import io
 
 from django.core.files.base import ContentFile
 
 from labinov.accounts.models import User
+from labinov.demo.portfolio import DEMO, DEMO_UNIT_INNOVATION, REAL, UNIT_WORK, D
 from labinov.innovations import actions
 from labinov.innovations.models import Innovation
 from labinov.lab import actions as lab_actions
 from labinov.lab.models import Enrolment
 from labinov.lab.stages import Subject, Work, keys_of
 
-DEMO = "[Contoh demo]"
 OWN_WORDS = (
     "Nama inovasi ini nyata (Kabupaten Purbalingga); uraian ditulis dengan kata-kata kami "
     "sendiri dan angkanya adalah contoh demo, bukan data resmi."
 )
-D = datetime.date
-
 SECTIONS = {
     "design_legal_basis": (
         "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik, Peraturan Pemerintah "
@@ -59,76 +57,8 @@ SECTIONS = {
     ),
 }
 
-SPECS = [
-    {
-        "unit": "Dinas Kependudukan dan Pencatatan Sipil (Dinpendukcapil)",
-        "name": f"{DEMO} Akta Lahir dari Puskesmas",
-        "until": "documentation",
-        "affairs": "Administrasi Kependudukan dan Pencatatan Sipil",
-        "kind": "digital",
-        "method": (
-            "Bidan dan puskesmas mengunggah berkas kelahiran melalui aplikasi; petugas dinas "
-            "memverifikasi secara daring dan akta elektronik dikirim kepada orang tua, "
-            "sehingga orang tua tidak perlu datang ke kantor dinas."
-        ),
-        # (measure, target, actual[, baseline where diagnose did not measure it])
-        "measures": [("days", 1, 1), ("steps", 2, 2), ("cost", 0, 0), ("visits", 0, 0, 2)],
-        # Demo figures, not official data: births a year and hours of one trip to the office.
-        "volume": (1200, 4),
-        "trial": D(2022, 11, 24),
-        "implementation": D(2022, 12, 15),
-    },
-    {
-        "unit": "Dinas Komunikasi dan Informatika (Dinkominfo)",
-        "name": "Matur Bupati (Matur Bup)",
-        "until": "display",
-        "affairs": "Komunikasi dan Informatika",
-        "kind": "digital",
-        "method": (
-            "Warga menyampaikan pengaduan dan aspirasi kepada bupati melalui satu kanal; "
-            "setiap aduan diteruskan ke perangkat daerah yang berwenang dan warga dapat "
-            "melihat tindak lanjutnya."
-        ),
-        "measures": [
-            ("days", 3, 2),
-            ("satisfaction", 85, 82),
-            # No channel before it: a baseline of 0, so its reach is "new", not a percent.
-            ("people_served", 2000, 1500, 0),
-        ],
-        "volume": (1500, None),
-        "trial": D(2022, 11, 24),
-        "implementation": None,
-    },
-    {
-        "unit": "Dinas Komunikasi dan Informatika (Dinkominfo)",
-        "name": "Purbalingga Satu Data",
-        "until": "design",
-        "affairs": "Statistik dan Komunikasi dan Informatika",
-        "kind": "digital",
-        "method": (
-            "Data sektoral perangkat daerah dikumpulkan dalam satu portal dengan standar yang "
-            "sama, sehingga perencanaan dan warga memakai angka yang sama."
-        ),
-        "measures": [("days", 2, None)],
-        "trial": None,
-        "implementation": None,
-    },
-]
+SPECS = [DEMO_UNIT_INNOVATION, *REAL]
 STAGE_ORDER = keys_of(Subject.INNOVATION)
-
-KOMINFO_PROBLEM = {
-    "service": "Pengaduan dan data layanan publik",
-    "description": (
-        f"{DEMO} Aduan warga tersebar di banyak kanal dan data sektoral tiap perangkat daerah "
-        "berbeda-beda, sehingga tindak lanjut lambat."
-    ),
-    "affected": "Warga yang mengadu dan perangkat daerah yang memakai data",
-    "evidence_text": f"{DEMO} Angka contoh untuk demo, bukan data resmi.",
-    "baseline_days": 10,
-    "baseline_steps": 5,
-    "baseline_satisfaction": 60,
-    "is_demo": True,
-}
 
 
 def _poster(name: str) -> ContentFile:
@@ -144,19 +74,20 @@ def _poster(name: str) -> ContentFile:
     return ContentFile(out.getvalue(), name="contoh-demo.png")
 
 
-def _kominfo_member(enrolment, *, system) -> User:
-    """A demo account in Dinkominfo's team, so that its team scores and writes as people do."""
+def _team_member(enrolment, *, system) -> User:
+    """The unit's demo team account, so that its team scores and writes as people do."""
     from labinov.accounts import actions as account_actions
     from labinov.accounts.models import Role
     from labinov.demo.loader import DEMO_PASSWORD
 
-    user = User.objects.filter(username="demo-tim-kominfo").first()
+    username, first_name, _problem = UNIT_WORK[enrolment.unit.name]
+    user = User.objects.filter(username=username).first()
     if user is None:
         user = account_actions.create_person(
             acting_user=system,
-            username="demo-tim-kominfo",
-            email="demo-tim-kominfo@demo.labinov.invalid",
-            first_name="Akun Demo Tim Dinkominfo",
+            username=username,
+            email=f"{username}@demo.labinov.invalid",
+            first_name=first_name,
             password=DEMO_PASSWORD,
         )
         account_actions.assign_role(
@@ -169,33 +100,39 @@ def _kominfo_member(enrolment, *, system) -> User:
     return user
 
 
-def _ready_kominfo(enrolment, *, system, coach, member):
-    """Take Dinkominfo through drum-up and diagnose with ideas that carry real names."""
+def _ready_unit(enrolment, *, system, coach, member):
+    """Take a unit through drum-up and into diagnose with its (demo) problem, scored."""
     from labinov.demo.lab_demo import _drum_up, _pass
 
+    _username, first_name, spec = UNIT_WORK[enrolment.unit.name]
     _drum_up(
         enrolment,
         head=system,
-        members=[("Akun Demo Tim Dinkominfo", "ketua")],
-        decree="[Contoh demo] SK Tim Inovasi Dinkominfo",
+        members=[(first_name, "ketua")],
+        decree=f"{DEMO} SK Tim Inovasi {enrolment.unit.name}"[:200],
         readiness_value=3,
     )
     enrolment.refresh_from_db()
     if enrolment.allows(Work.COMMITMENT):  # still in drum-up
         _pass(enrolment, coach, "Drum-up lengkap.")
         enrolment.refresh_from_db()
-    problem = enrolment.problems.filter(service=KOMINFO_PROBLEM["service"]).first()
+    problem = enrolment.problems.filter(service=spec["service"]).first()
     if problem is None and enrolment.allows(Work.PROBLEMS):
-        problem = lab_actions.add_problem(
-            acting_user=member, enrolment=enrolment, **KOMINFO_PROBLEM
-        )
-        lab_actions.add_cause(
-            acting_user=member, problem=problem, category="metode", text="Kanal aduan tidak terpadu"
-        )
-    if not problem.usg_scores.exists() and enrolment.allows(Work.PROBLEMS):
-        lab_actions.score_usg(
-            acting_user=member, problem=problem, urgency=5, seriousness=4, growth=4
-        )
+        problem = lab_actions.add_problem(acting_user=member, enrolment=enrolment, **spec)
+    if problem is None:
+        return None
+    if enrolment.allows(Work.PROBLEMS):
+        if not problem.causes.exists():
+            lab_actions.add_cause(
+                acting_user=member,
+                problem=problem,
+                category="metode",
+                text=f"{DEMO} Cara kerja lama belum memakai teknologi dan kerja sama antarunit",
+            )
+        if not problem.usg_scores.exists():
+            lab_actions.score_usg(
+                acting_user=member, problem=problem, urgency=5, seriousness=4, growth=4
+            )
     return problem
 
 
@@ -230,8 +167,12 @@ def _idea_for(enrolment, spec, *, system, coach):
         return problem.ideas.order_by("id").first() if problem else None
     from labinov.demo.lab_demo import _pass
 
-    member = _kominfo_member(enrolment, system=system)
-    problem = _ready_kominfo(enrolment, system=system, coach=coach, member=member)
+    if enrolment.unit.name not in UNIT_WORK:
+        return None
+    member = _team_member(enrolment, system=system)
+    problem = _ready_unit(enrolment, system=system, coach=coach, member=member)
+    if problem is None:
+        return None
     if enrolment.allows(Work.IDEAS):
         # Every idea of the unit is written in diagnose, before its gate locks them.
         for each in SPECS:

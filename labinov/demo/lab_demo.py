@@ -143,13 +143,16 @@ def _drum_up(enrolment, *, head, members, decree, readiness_value):
 
 def _pass(enrolment, coach, reason):
     enrolment.refresh_from_db()
-    return actions.decide_gate(
+    record = actions.decide_gate(
         acting_user=coach,
         subject=enrolment,
         stage=enrolment.stage,
         decision="approved",
         reason=f"{DEMO} {reason}",
     )
+    if record.decision != "approved":
+        raise RuntimeError(f"demo gate refused for {enrolment.unit}: {record.missing}")
+    return record
 
 
 def _problems(enrolment, acting_user, specs):

@@ -17,6 +17,7 @@ from labinov.core.system import SystemActor
 from labinov.demo.index_demo import load_index_demo
 from labinov.demo.innovations_demo import load_innovations_demo
 from labinov.demo.lab_demo import load_lab_demo
+from labinov.demo.spread_demo import load_spread_demo
 from labinov.library import actions as library_actions
 from labinov.library.exchange import read_file
 from labinov.library.models import LibraryEntry
@@ -133,6 +134,7 @@ def load_demo(*, stdout=None) -> Region:
             account_actions.grant_site_admin(acting_user=system, user=user)
     programme = load_lab_demo(system=system, region=region)
     load_innovations_demo(system=system, programme=programme)
+    load_spread_demo(system=system, programme=programme)
     load_library(system)
     load_index_demo(region=region, system=system)
     return region

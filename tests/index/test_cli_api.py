@@ -47,9 +47,12 @@ def test_cli_and_api_agree_on_the_demo(demo, client, client_for):
 
 def test_the_demo_assessment_is_honest(demo):
     cli = json.loads(score("33.03", "--json", "--year", "2023"))
-    # Three demo innovations count in 2023; under IID-2026 they were implemented in 2022,
-    # outside the window, and are listed with that reason.
-    assert cli["eligible"] == 3
+    # Every demo innovation counts in 2023 (its edition sets no implementation window and
+    # each design passed its gate's word count); under IID-2026 they were implemented in
+    # 2022 or not yet, outside the window, and are listed with that reason.
+    from labinov.innovations.models import Innovation
+
+    assert cli["eligible"] == Innovation.objects.filter(is_demo=True).count() == 20
     later = json.loads(score("33.03", "--json", "--year", "2026"))
     assert later["eligible"] == 0
     assert all("2024-01-01" in " ".join(i["reasons"]) for i in later["ineligible"])

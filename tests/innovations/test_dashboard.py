@@ -1,7 +1,9 @@
 """The leader's portfolio dashboard on the demo data: its figures equal direct counts."""
 
 import datetime
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +15,7 @@ from labinov.innovations.models import Innovation, Milestone, ServiceMeasure
 from labinov.lab.models import GateDecision
 
 REGION = "33.03"
+DEMO_DATA = Path(__file__).resolve().parents[2] / "labinov" / "demo" / "data" / "purbalingga.json"
 
 
 @pytest.fixture
@@ -27,21 +30,49 @@ def _figure(page: str, key: str) -> int:
     return int(match.group(1))
 
 
-def test_the_demo_innovations_are_marked_and_taken_through_stages(demo):
+def test_the_demo_holds_the_real_innovations_at_the_stages_they_reached(demo):
+    """The 15 real innovations of data/purbalingga.json are in the 2022 programme, each in
+    the unit its source names, launched and shown to the public (as their sources report)."""
+    data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
     innovations = Innovation.objects.filter(enrolment__programme__region__code=REGION)
-    assert innovations.count() == 3
-    assert all(i.is_demo for i in innovations)
-    stages = dict(innovations.values_list("name", "stage"))
-    assert stages == {
-        "[Contoh demo] Akta Lahir dari Puskesmas": "documentation",
-        "Matur Bupati (Matur Bup)": "documentation",
-        "Purbalingga Satu Data": "design",
-    }
-    real = innovations.get(name="Matur Bupati (Matur Bup)")
-    assert "kata-kata kami sendiri" in real.public_summary
-    assert real.documented_at is None and real.published_at is not None
+    assert all(i.is_demo for i in innovations)  # their figures are demo figures
+    by_name = {i.name: i for i in innovations.select_related("enrolment__unit")}
+    for real in data["innovations"]:
+        innovation = by_name[real["name"]]
+        assert innovation.published_at is not None, real["name"]
+        assert innovation.stage == "documentation"
+        assert "kata-kata kami sendiri" in innovation.public_summary
+        if real["unit"].startswith("Pemkab"):  # the source names no unit
+            assert innovation.enrolment.unit.name == "Sekretariat Daerah"
+            assert "tidak menyebut unit" in innovation.design_method
+        else:
+            assert innovation.enrolment.unit.name.startswith(real["unit"]) or (
+                real["unit"] in innovation.enrolment.unit.name
+            ), (real["name"], innovation.enrolment.unit.name)
+    made_up = [i for i in innovations if i.name not in {r["name"] for r in data["innovations"]}]
+    assert made_up and all(i.name.startswith("[Contoh demo]") for i in made_up)
+    # The made-up ones fill the stages the real ones passed long ago.
+    assert {"design", "deliver", "display"} <= {i.stage for i in made_up}
+    count = Innovation.objects.count()
     call_command("demo")
-    assert Innovation.objects.count() == 3
+    assert Innovation.objects.count() == count
+
+
+def test_the_demo_spreads_units_over_the_stages_and_scores_an_expo(demo):
+    from labinov.innovations.models import Expo, JuryScore
+    from labinov.lab.models import Enrolment
+
+    enrolments = Enrolment.objects.filter(programme__region__code=REGION)
+    stages = set(enrolments.values_list("stage", flat=True))
+    assert {"drum_up", "diagnose", "design"} <= stages
+    waiting = [e for e in enrolments.filter(stage="drum_up") if hasattr(e, "readiness")]
+    assert waiting, "some units wait for the drum-up gate"
+    expo = Expo.objects.get(programme__region__code=REGION)
+    scored = JuryScore.objects.filter(expo=expo).values("innovation").distinct().count()
+    exhibited = Innovation.objects.filter(
+        enrolment__programme=expo.programme, stage__in=("display", "documentation")
+    ).count()
+    assert 0 < scored < exhibited  # the assessor still has innovations to score
 
 
 def test_dashboard_figures_equal_counts_from_the_database(client_for, demo):
@@ -49,15 +80,16 @@ def test_dashboard_figures_equal_counts_from_the_database(client_for, demo):
     qs = Innovation.objects.filter(enrolment__programme__region__code=REGION)
     today = timezone.localdate()
     assert _figure(page, "total") == qs.count()
-    assert _figure(page, "terbit") == qs.filter(published_at__isnull=False).count() == 2
-    assert _figure(page, "selesai") == qs.filter(documented_at__isnull=False).count() == 1
+    assert _figure(page, "terbit") == qs.filter(published_at__isnull=False).count() == 16
+    assert _figure(page, "selesai") == qs.filter(documented_at__isnull=False).count() == 8
     overdue = (
         Milestone.objects.filter(innovation__in=qs, end__lt=today, progress__lt=100)
         .values("innovation")
         .distinct()
         .count()
     )
-    assert _figure(page, "terlambat") == overdue == 1
+    # The two made-up innovations left in design, their 2022 plan long past.
+    assert _figure(page, "terlambat") == overdue == 2
     stuck = qs.filter(
         documented_at__isnull=True,
         stage_entered_at__lt=timezone.now() - datetime.timedelta(days=60),
@@ -68,14 +100,14 @@ def test_dashboard_figures_equal_counts_from_the_database(client_for, demo):
         for m in ServiceMeasure.objects.filter(innovation__in=qs, actual__isnull=False)
         if m.improved
     }
-    assert _figure(page, "membaik") == len(improved) == 2
+    assert _figure(page, "membaik") == len(improved) == 18
     # Innovations by unit and stage: every cell links to the list it counts.
     for unit_id, stage in qs.values_list("enrolment__unit_id", "stage").distinct():
         n = qs.filter(enrolment__unit_id=unit_id, stage=stage).count()
         link = f"unit={unit_id}&amp;tahap={stage}"
         assert re.search(rf'{re.escape(link)}">{n}</a>', page), (unit_id, stage)
     assert "<svg" in page and "<rect" in page
-    assert GateDecision.objects.filter(innovation__isnull=False).count() == 7
+    assert GateDecision.objects.filter(innovation__isnull=False).count() == 59
 
 
 def test_every_figure_links_to_the_list_of_the_same_innovations(client_for, demo):
@@ -92,7 +124,7 @@ def test_an_improvement_is_measured_against_the_diagnosed_baseline(demo):
         innovation__name="Matur Bupati (Matur Bup)", measure="days"
     )
     assert (measure.baseline, measure.actual) == (10, 2)
-    assert ServiceMeasure.objects.filter(actual__lt=F("baseline"), measure="days").count() == 2
+    assert ServiceMeasure.objects.filter(actual__lt=F("baseline"), measure="days").count() == 12
 
 
 @pytest.mark.parametrize("username", ["demo-kepala-unit", "demo-anggota-tim"])

@@ -70,14 +70,15 @@ def _card(page: str, key: str) -> str:
 def test_the_leaders_dashboard_rolls_up_what_the_database_sums(client_for, demo):
     page = client_for(demo).get(f"/inovasi/dasbor/?wilayah={REGION}").content.decode()
     sums = _database_sums(Innovation.objects.filter(enrolment__programme__region__code=REGION))
-    # The demo's figures, by hand: (Rp 50.000 - Rp 0) x 1.200 births a year; (2 - 0) visits
-    # x 4 hours x 1.200; Matur Bupati serves 1.500 people a year.
-    assert (sums["rupiah"], sums["hours"], sums["people"]) == (60_000_000, 9600, 1500)
-    assert _card(page, "rupiah") == numbers.rupiah(sums["rupiah"]) == "Rp 60.000.000"
-    assert _card(page, "hours") == numbers.hours(sums["hours"]) == "9.600 jam"
-    assert _card(page, "people") == "1.500 orang"
-    # Faster: Akta Lahir 7 -> 1 day (85,7 %), Matur Bupati 10 -> 2 days (80 %): average 82,9.
-    assert _card(page, "faster") == "+83 %"
+    # The demo's rupiah by hand: Akta Lahir (Rp 50.000 - 0) x 1.200 births = Rp 60.000.000,
+    # Puspita (Rp 150.000 - 15.000) x 240 = Rp 32.400.000, Si-Intan (Rp 40.000 - 0) x 600 =
+    # Rp 24.000.000; citizen-hours: Akta (2 - 0) x 4 x 1.200 = 9.600, Puspita (3 - 1) x 5 x
+    # 240 = 2.400, Si Purba (3 - 1) x 3 x 4.000 = 24.000, Si-Intan (2 - 0) x 3 x 600 = 3.600.
+    assert (sums["rupiah"], sums["hours"]) == (116_400_000, 39_600)
+    assert _card(page, "rupiah") == numbers.rupiah(sums["rupiah"]) == "Rp 116.400.000"
+    assert _card(page, "hours") == numbers.hours(sums["hours"]) == "39.600 jam"
+    assert _card(page, "people") == numbers.people(sums["people"])
+    assert re.fullmatch(r"\+\d+ %", _card(page, "faster"))
 
 
 def test_the_api_roll_up_per_unit_equals_database_sums(demo):
@@ -90,7 +91,7 @@ def test_the_api_roll_up_per_unit_equals_database_sums(demo):
         .json()
     )
     qs = Innovation.objects.filter(enrolment__programme__region__code=REGION)
-    assert body["total"]["innovations"] == qs.count() == 3
+    assert body["total"]["innovations"] == qs.count() == 20
     assert body["total"]["rupiah_saved_per_year"] == _database_sums(qs)["rupiah"]
     for unit in body["by_unit"]:
         sums = _database_sums(qs.filter(enrolment__unit_id=unit["id"]))
@@ -101,7 +102,7 @@ def test_the_api_roll_up_per_unit_equals_database_sums(demo):
             float(sums["hours"]) if sums["hours"] is not None else None
         )
         assert unit["innovations"] == qs.filter(enrolment__unit_id=unit["id"]).count()
-    assert sum(p["innovations"] for p in body["by_programme"]) == 3
+    assert sum(p["innovations"] for p in body["by_programme"]) == 20
 
 
 def test_the_dashboard_has_no_none_percent_no_bare_d_and_no_ganti_header(client_for, demo):
@@ -125,7 +126,7 @@ def test_the_coordinators_summary_shows_the_programmes_figures(client_for, demo)
     page = client_for(coordinator).get(f"/lab/{programme.pk}/ringkasan/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert _card(text, "rupiah") == "Rp 60.000.000"
+    assert _card(text, "rupiah") == "Rp 116.400.000"
     assert "Perbaikan layanan: lebih cepat, lebih murah, lebih mudah" in text
 
 
