@@ -31,7 +31,7 @@ class IneligibleOut(Schema):
     reasons: list[str]
 
 
-class MissingOut(Schema):
+class IndexMissingOut(Schema):
     innovation: int | None
     innovation_name: str
     key: str
@@ -60,7 +60,7 @@ class IndexOut(Schema):
     is_demo: bool
     innovations: list[InnovationScoreOut] | None = None
     ineligible: list[IneligibleOut] | None = None
-    missing: list[MissingOut] | None = None
+    missing: list[IndexMissingOut] | None = None
 
 
 class RubricOut(Schema):

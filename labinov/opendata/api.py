@@ -173,7 +173,7 @@ def withdraw(request, payload: WithdrawIn, innovation_id: int = Path(..., ge=1, 
     }
 
 
-class ProblemOut(Schema):
+class FeedProblemOut(Schema):
     row: int
     column: str
     reason: str
@@ -188,7 +188,7 @@ class FederatedFeedOut(Schema):
     interval_minutes: int
     status: str
     message: str
-    problems: list[ProblemOut]
+    problems: list[FeedProblemOut]
     cursor: datetime.datetime | None
     last_harvest_at: datetime.datetime | None
     next_harvest_at: datetime.datetime | None
