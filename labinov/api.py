@@ -13,6 +13,7 @@ from labinov.core.api_support import (
 from labinov.index.api import router as index_router
 from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
+from labinov.lab.api_diagnose import router as diagnose_router
 from labinov.library.api import router as library_router
 from labinov.opendata.api import router as opendata_router
 from labinov.regions.api import router as regions_router
@@ -41,6 +42,7 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", lab_router)
+api.add_router("/", diagnose_router)
 api.add_router("/", innovations_router)
 api.add_router("/", library_router)
 api.add_router("/", opendata_router)

@@ -20,7 +20,6 @@ from labinov.lab.selectors import (
     enrolments_visible_to,
     programmes_visible_to,
     readable_enrolment,
-    usg_ranking,
     with_enrolment_stages,
 )
 from labinov.lab.stages import STAGE_KEYS, Subject, keys_of
@@ -274,19 +273,6 @@ def gate_decision_answer(payload: GateDecisionIn, record: GateDecision):
     return Status(201, record)
 
 
-class ProblemOut(Schema):
-    id: int
-    service: str
-    description: str
-    affected: str
-    baseline_days: float | None
-    baseline_cost: int | None
-    baseline_steps: int | None
-    rank: int
-    usg_total: float
-    scorers: int
-
-
 @router.get("/programmes", response=list[ProgrammeOut], summary="Lab programmes")
 @paginate(Pagination)
 def list_programmes(request, filters: Query[ProgrammeFilters]):
@@ -416,28 +402,3 @@ def reopen_stage(request, enrolment_id: int, payload: ReopenIn):
     enrolment = _workspace(request, enrolment_id)
     record = actions.reopen_stage(acting_user=user, subject=enrolment, reason=payload.reason)
     return Status(201, record)
-
-
-@router.get(
-    "/enrolments/{enrolment_id}/problems",
-    response=list[ProblemOut],
-    summary="Problems of an enrolled unit, ranked by USG",
-)
-@paginate(Pagination)
-def list_problems(request, enrolment_id: int):
-    enrolment = _workspace(request, enrolment_id)
-    return [
-        {
-            "id": r["problem"].pk,
-            "service": r["problem"].service,
-            "description": r["problem"].description,
-            "affected": r["problem"].affected,
-            "baseline_days": r["problem"].baseline_days,
-            "baseline_cost": r["problem"].baseline_cost,
-            "baseline_steps": r["problem"].baseline_steps,
-            "rank": r["rank"],
-            "usg_total": r["total"],
-            "scorers": r["scorers"],
-        }
-        for r in usg_ranking(enrolment)
-    ]
