@@ -1,13 +1,22 @@
 """The index under /api/v1/: a region's index (contract 9) and the rubric versions."""
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from labinov.accounts.access import get_access
-from labinov.core.api_support import ApiError, Pagination
+from labinov.core.api_support import ApiError, Pagination, require_login
+from labinov.index import actions
 from labinov.index.models import Rubric
-from labinov.index.selectors import UnknownIndex, headline, region_by_code, region_index
+from labinov.index.selectors import (
+    UnknownIndex,
+    assessment_for,
+    headline,
+    region_by_code,
+    region_index,
+    region_innovations,
+)
 
 router = Router(tags=["index"])
 
@@ -109,3 +118,54 @@ def list_rubrics(request):
         }
         for r in Rubric.objects.order_by("version")
     ]
+
+
+class AnswerIn(Schema):
+    level: int = Field(ge=0, examples=[3])
+    innovation: int | None = Field(
+        None, description="The innovation, for an indicator answered per innovation."
+    )
+    evidence_link: str | None = Field(
+        None, max_length=500, examples=["https://jdih.purbalinggakab.go.id/perbup-2022-12"]
+    )
+    evidence_note: str | None = Field(None, max_length=300)
+
+
+class AnswerOut(Schema):
+    item_key: str
+    innovation: int | None = Field(alias="innovation_id")
+    level: int
+    has_evidence: bool
+    evidence_link: str
+    evidence_note: str
+
+
+@router.put(
+    "/regions/{code}/index/{year}/answers/{item_key}",
+    response=AnswerOut,
+    summary="Answer one indicator of a region's index assessment",
+)
+def set_answer(request, code: str, year: int, item_key: str, payload: AnswerIn):
+    """The region's coordinator records an indicator's level as it lands (0 = not met),
+    with a link to its evidence; the index of `GET /regions/{code}/index` follows at once.
+    An indicator answered per innovation names the innovation. A level the rubric does not
+    offer, an unknown indicator or an innovation of another region answers 400 and
+    changes nothing."""
+    user = require_login(request)
+    try:
+        region = region_by_code(code)
+        assessment = assessment_for(region, year)
+    except UnknownIndex as exc:
+        raise ApiError(404, exc.message, "not_found") from exc
+    innovation = None
+    if payload.innovation is not None:
+        innovation = get_object_or_404(region_innovations(region), pk=payload.innovation)
+    return actions.set_answer(
+        acting_user=user,
+        assessment=assessment,
+        item_key=item_key,
+        level=payload.level,
+        innovation=innovation,
+        evidence_link=payload.evidence_link,
+        evidence_note=payload.evidence_note,
+    )
