@@ -15,6 +15,7 @@ from labinov.innovations.api import router as innovations_router
 from labinov.lab.api import router as lab_router
 from labinov.library.api import router as library_router
 from labinov.opendata.api import router as opendata_router
+from labinov.portal.api import router as portal_router
 from labinov.regions.api import router as regions_router
 
 
@@ -45,3 +46,4 @@ api.add_router("/", innovations_router)
 api.add_router("/", library_router)
 api.add_router("/", opendata_router)
 api.add_router("/", index_router)
+api.add_router("/", portal_router)
