@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -80,11 +81,18 @@ def gallery(request, code):
         GALLERY_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     params = filters.page_params()
+    photo = next(((i, i.photos.all()[0]) for i in page.object_list if i.photos.all()), None)
     return render(
         request,
         "portal/gallery.html",
         {
             "region": region,
+            # OpenGraph's image: the first photo on the page (portal/_og.html).
+            "og_image": request.build_absolute_uri(
+                reverse("innovations:photo", args=[photo[0].pk, photo[1].pk])
+            )
+            if photo
+            else "",
             "page_obj": page,
             "innovations": page.object_list,
             "count": page.paginator.count,

@@ -42,7 +42,8 @@ def test_a_citizen_proposal_is_moderated_into_an_idea(page, new_page, login, dem
 
     coordinator = new_page()
     login(coordinator, "demo-koordinator", DEMO_PASSWORD)
-    coordinator.goto("/publik/moderasi/")
+    coordinator.goto("/")
+    coordinator.get_by_role("link", name="Usulan warga").click()
     coordinator.get_by_role("link", name="Antrean puskesmas").click()
     expect(coordinator.locator(".facts")).to_contain_text("Warga Purbalingga")
     coordinator.locator("#id_enrolment").select_option(label="Dinas Kesehatan")

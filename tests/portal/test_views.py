@@ -76,6 +76,8 @@ def test_the_gallery_searches_and_filters_published_innovations_only(
 def test_the_gallery_and_the_profile_carry_opengraph_tags(client, region, published):
     html = _text(client.get(f"/publik/{region.code}/galeri/"))
     assert '<meta property="og:title" content="Galeri' in html
+    image = f'<meta property="og:image" content="http://testserver/inovasi/{published.pk}/foto/'
+    assert image in html
     assert '<meta property="og:url" content="http://testserver/publik/' in html
     profile = _text(client.get(published.get_absolute_url()))
     assert f'<meta property="og:title" content="{published.name}">' in profile
@@ -321,3 +323,16 @@ def test_personal_data_never_reaches_public_pages(client, region, published, pro
         assert_nothing_private(text, people)
         assert PROPOSER["contact"] not in text and PROPOSER["name"] not in text, url
         assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text.replace("@type", "")), url
+
+
+def test_the_sitemap_lists_each_regions_public_pages(client, region):
+    xml = _text(client.get("/sitemap.xml"))
+    for path in ("", "galeri/", "statistik/", "expo/"):
+        assert f"/publik/{region.code}/{path}</loc>" in xml
+    assert "/publik/usulan/</loc>" in xml
+
+
+def test_the_menu_leads_moderators_to_the_proposals(client_for, people):
+    for role, shown in (("coordinator", True), ("platform_admin", True), ("leader", False)):
+        html = _text(client_for(people[role]).get("/wilayah/"))
+        assert ('href="/publik/moderasi/"' in html) == shown, role
