@@ -108,3 +108,27 @@ def test_portal_pages_fit_a_phone(new_page, demo, path):
     name = path.format(code="x").strip("/").replace("/", "-") or "depan"
     phone.screenshot(path=SHOTS / f"portal-{name}-360.png", full_page=True)
     assert width <= client, f"{path} is {width}px wide on a {client}px screen"
+
+
+def test_the_moderation_pages_fit_a_phone(new_page, login, demo):
+    from labinov.portal import actions
+
+    proposal = actions.file_proposal(
+        acting_user=None,
+        region=demo,
+        service="Perizinan usaha mikro yang sangat panjang namanya",
+        problem="Pelaku usaha harus datang tiga kali ke kantor kecamatan.",
+        idea="Izin diajukan dan diterbitkan lewat aplikasi.",
+        contact="pelaku.usaha.dengan.alamat.surel.panjang@contoh.invalid",
+    )
+    phone = new_page(**PHONE)
+    login(phone, "demo-koordinator", DEMO_PASSWORD)
+    for path in ("/publik/moderasi/", f"/publik/moderasi/{proposal.pk}/"):
+        phone.goto(path)
+        width, client = phone.evaluate(
+            "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+        )
+        SHOTS.mkdir(exist_ok=True)
+        name = "moderasi" if path.endswith("moderasi/") else "moderasi-usulan"
+        phone.screenshot(path=SHOTS / f"portal-{name}-360.png", full_page=True)
+        assert width <= client, f"{path} is {width}px wide on a {client}px screen"
