@@ -16,6 +16,7 @@ from labinov.lab.api import router as lab_router
 from labinov.lab.api_diagnose import router as diagnose_router
 from labinov.library.api import router as library_router
 from labinov.opendata.api import router as opendata_router
+from labinov.portal.api import router as portal_router
 from labinov.regions.api import router as regions_router
 
 
@@ -47,3 +48,4 @@ api.add_router("/", innovations_router)
 api.add_router("/", library_router)
 api.add_router("/", opendata_router)
 api.add_router("/", index_router)
+api.add_router("/", portal_router)

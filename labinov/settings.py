@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "labinov.library",
     "labinov.opendata",
     "labinov.index",
+    "labinov.portal",
     "labinov.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -198,6 +199,8 @@ LOGIN_LOCKOUT_MINUTES = int(env("LABINOV_LOGIN_LOCKOUT_MINUTES", "15"))
 #: Password-reset requests per hour for one e-mail address, and from one client address.
 PASSWORD_RESETS_PER_EMAIL = int(env("LABINOV_PASSWORD_RESETS_PER_EMAIL", "3"))
 PASSWORD_RESETS_PER_ADDRESS = int(env("LABINOV_PASSWORD_RESETS_PER_ADDRESS", "10"))
+#: Citizens' proposals accepted per hour from one client address (portal/, no account).
+PROPOSALS_PER_ADDRESS = int(env("LABINOV_PROPOSALS_PER_ADDRESS", "5"))
 #: How many proxies in front of the app append to X-Forwarded-For. 0: the client address
 #: is the connection's (REMOTE_ADDR) and the header, which anyone can send, is ignored.
 TRUSTED_PROXY_COUNT = int(env("LABINOV_TRUSTED_PROXY_COUNT", "0"))

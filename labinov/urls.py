@@ -13,6 +13,7 @@ urlpatterns = [
     path("inovasi/", include("labinov.innovations.urls")),
     path("pustaka/", include("labinov.library.urls")),
     path("data-terbuka/", include("labinov.opendata.urls")),
+    path("publik/", include("labinov.portal.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("indeks/", include("labinov.index.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

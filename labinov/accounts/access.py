@@ -78,6 +78,16 @@ class Access:
     def manages_region(self, region_id: int) -> bool:
         return self.is_platform_admin or self.has_region_role(region_id, REGION_MANAGERS)
 
+    def moderates_proposals_of(self, region_id: int) -> bool:
+        """Who reads the citizens' proposals to a region (with the proposer's name and
+        contact), decides them and passes them to a unit as ideas: the region's
+        coordinator, a platform administrator."""
+        return self.manages_region(region_id)
+
+    def moderated_region_ids(self) -> set[int] | None:
+        """``moderates_proposals_of`` as a query: None means every region."""
+        return None if self.is_platform_admin else self.region_ids(REGION_MANAGERS)
+
     def reads_audit_of_region(self, region_id: int) -> bool:
         return self.is_platform_admin or self.has_region_role(region_id, AUDIT_READERS)
 

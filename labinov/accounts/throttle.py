@@ -11,6 +11,8 @@ cache of a default install is per process and would let each worker count alone.
   backend enforces it, so every login form (the login page, the admin's) is covered.
 - Password resets: ``PASSWORD_RESETS_PER_EMAIL`` requests for one address and
   ``PASSWORD_RESETS_PER_ADDRESS`` from one client address per hour.
+- Citizens' proposals (portal/, filed with no account): ``PROPOSALS_PER_ADDRESS`` from one
+  client address per hour.
 """
 
 import hashlib
@@ -30,6 +32,8 @@ LOGIN_ACCOUNT = "login-account"
 LOGIN_ADDRESS = "login-address"
 RESET_EMAIL = "reset-email"
 RESET_ADDRESS = "reset-address"
+PROPOSAL_ADDRESS = "proposal-address"
+PROPOSAL_WINDOW = timedelta(hours=1)
 RESET_WINDOW = timedelta(hours=1)
 STALE_AFTER = timedelta(days=1)
 
@@ -172,6 +176,28 @@ def password_reset_refused_until(request, email: str) -> datetime | None:
         # The (limit + 1)-th request within the hour is the first refused.
         until = _count(scope, key, limit=limit + 1, window=RESET_WINDOW) or until
     return until
+
+
+@transaction.atomic
+def proposal_refused_until(request) -> datetime | None:
+    """Count a citizen's proposal from this client address; when it is one too many within
+    the hour, the time the next one is accepted (nothing is counted while refused)."""
+    key = _digest(client_address(request))
+    until = _locked_until([(PROPOSAL_ADDRESS, key)])
+    if until is not None:
+        return until
+    # The (limit + 1)-th proposal within the hour is the first refused.
+    return _count(
+        PROPOSAL_ADDRESS, key, limit=settings.PROPOSALS_PER_ADDRESS + 1, window=PROPOSAL_WINDOW
+    )
+
+
+def proposal_wait_message(until: datetime) -> str:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return _(
+        "Too many proposals from your connection. Try again after %(time)s "
+        "(in %(minutes)s minutes); proposals already sent are kept."
+    ) % {"time": formats.time_format(timezone.localtime(until), "H:i"), "minutes": minutes}
 
 
 def wait_message(until: datetime, *, reset: bool = False) -> str:

@@ -24,6 +24,8 @@ def navigation(request):
     index_regions = [r for r in access.member_region_ids() if access.reads_index_of_region(r)]
     if index_regions or access.is_platform_admin:
         items.append((reverse("index:overview"), INDEX_NAV_LABEL))
+    if access.is_authenticated and (access.is_platform_admin or access.moderated_region_ids()):
+        items.append((reverse("portal:moderation"), _("Citizens' proposals")))
     if access.is_authenticated:
         items.append((reverse("regions:audit"), _("Audit trail")))
         items.append((reverse("accounts:profile"), _("My account")))

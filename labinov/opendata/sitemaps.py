@@ -18,6 +18,7 @@ class PublicPages(Sitemap):
             "library:search",
             "opendata:index",
             "opendata:dictionary",
+            "portal:propose",
         ]
 
     def location(self, item):
@@ -29,6 +30,23 @@ class Regions(Sitemap):
 
     def items(self):
         return Region.objects.order_by("code")
+
+
+class RegionPortals(Sitemap):
+    """Each region's public front, gallery, statistics and expo results (portal/)."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return [
+            (code, name)
+            for code in Region.objects.order_by("code").values_list("code", flat=True)
+            for name in ("portal:region", "portal:gallery", "portal:statistics", "portal:expos")
+        ]
+
+    def location(self, item):
+        code, name = item
+        return reverse(name, kwargs={"code": code})
 
 
 class PublishedInnovations(Sitemap):
@@ -46,4 +64,9 @@ class PublishedInnovations(Sitemap):
         return getattr(getattr(item, "publication", None), "updated_at", None) or item.published_at
 
 
-SITEMAPS = {"pages": PublicPages, "regions": Regions, "innovations": PublishedInnovations}
+SITEMAPS = {
+    "pages": PublicPages,
+    "regions": Regions,
+    "portals": RegionPortals,
+    "innovations": PublishedInnovations,
+}

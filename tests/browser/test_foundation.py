@@ -37,8 +37,10 @@ def stays_on_page(page):
 def test_the_public_browses_the_demo_region_in_indonesian(page, demo):
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "id")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Laboratorium Inovasi")
+    # With one region, the public front is that region's (portal/, issue 12).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inovasi Kabupaten Purbalingga")
 
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Wilayah").click()
     page.get_by_role("link", name="Kabupaten Purbalingga").click()
     expect(page).to_have_url(re.compile(r"/wilayah/33\.03/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Kabupaten Purbalingga")
@@ -169,7 +171,9 @@ def test_a_reader_switches_to_english_in_the_footer(page, demo):
     expect(page).to_have_url(re.compile(r"/wilayah/33\.03/$"))
     expect(page.get_by_role("heading", name="Units")).to_be_visible()
     page.get_by_role("link", name="Home").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Innovation Laboratory")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Innovations of Kabupaten Purbalingga"
+    )
     expect(page.locator("footer select")).to_have_value("en")
 
 

@@ -12,6 +12,7 @@ from labinov.core.filters import IntegerFilter, ListFilterSet, YesNoFilter
 from labinov.innovations.filtersets import InnovationFilterSet
 from labinov.lab.filtersets import ProgrammeFilterSet
 from labinov.library.filtersets import LibraryFilterSet
+from labinov.portal.filtersets import GalleryFilterSet
 from tests.innovations.conftest import designing, idea, innovation  # noqa: F401
 from tests.lab.conftest import enrolment, programme  # noqa: F401
 from tests.library.conftest import library  # noqa: F401
@@ -21,6 +22,8 @@ LISTS = {
     InnovationFilterSet: ("/inovasi/?", "/api/v1/innovations"),
     LibraryFilterSet: ("/pustaka/?q=akta&", "/api/v1/library/search?q=akta&"),
     ProgrammeFilterSet: ("/lab/?", "/api/v1/programmes"),
+    # The public gallery of region 99.01 (the ``region`` fixture, which every case asks).
+    GalleryFilterSet: ("/publik/99.01/galeri/?", "/api/v1/portal/gallery?region=99.01&"),
 }
 
 
@@ -55,7 +58,9 @@ CASES = [(cls, name, f) for cls in LISTS for name, f in sorted(cls.base_filters.
 @pytest.mark.parametrize(
     ("cls", "name", "filter_"), CASES, ids=[f"{c.__name__}.{n}" for c, n, _f in CASES]
 )
-def test_a_filter_is_on_the_page_and_the_api_and_refuses_a_bad_value(client, cls, name, filter_):
+def test_a_filter_is_on_the_page_and_the_api_and_refuses_a_bad_value(
+    client, region, cls, name, filter_
+):
     page, api = LISTS[cls]
     path = api.split("?")[0]
     operation = client.get("/api/v1/openapi.json").json()["paths"][path]["get"]

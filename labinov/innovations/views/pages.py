@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -172,12 +173,19 @@ def innovation_detail(request, pk):
     innovation = _innovation(request, pk)
     if not reads_work(request.user, innovation):
         improvement = innovation.improvement
+        photos = list(innovation.photos.all())
         return render(
             request,
             "innovations/public.html",
             {
                 "innovation": innovation,
-                "photos": innovation.photos.all(),
+                "photos": photos,
+                # OpenGraph's image: the first photo, as an absolute URL (portal/_og.html).
+                "og_image": request.build_absolute_uri(
+                    reverse("innovations:photo", args=[innovation.pk, photos[0].pk])
+                )
+                if photos
+                else "",
                 "improvement": improvement,
                 "before_after": before_after(improvement),
             },

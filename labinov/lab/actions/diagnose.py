@@ -94,9 +94,23 @@ def _apply_changes(obj, changes: dict) -> dict:
     }
 
 
-@transaction.atomic
-def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
+def _ensure_adds(acting_user, enrolment: Enrolment, *, from_public: bool) -> None:
+    """The unit's team adds its problems and ideas; a citizen's proposal (PP 38/2017) is
+    passed to the unit by whoever moderates the region's proposals."""
+    if from_public and get_access(acting_user).moderates_proposals_of(
+        enrolment.programme.region_id
+    ):
+        return
     ensure_works_in(acting_user, enrolment)
+
+
+@transaction.atomic
+def add_problem(
+    *, acting_user, enrolment: Enrolment, from_public: bool = False, **fields
+) -> Problem:
+    """A problem of one of the unit's services. ``from_public``: it comes from a citizen's
+    proposal, passed to the unit by the region's coordinator (portal/actions.py)."""
+    _ensure_adds(acting_user, enrolment, from_public=from_public)
     ensure_stage_allows(enrolment, Work.PROBLEMS)
     _refuse_unknown(fields, PROBLEM_FIELDS)
     _require({f: fields.get(f) for f in (*PROBLEM_REQUIRED, "evidence_link")})
@@ -108,7 +122,7 @@ def add_problem(*, acting_user, enrolment: Enrolment, **fields) -> Problem:
         action="lab.problem.added",
         obj=problem,
         unit=enrolment.unit,
-        details={"service": problem.service},
+        details={"service": problem.service, "from_public": from_public},
     )
     return problem
 
@@ -234,15 +248,26 @@ def score_usg(
 
 @transaction.atomic
 def add_idea(
-    *, acting_user, problem: Problem, title: str, description: str = "", is_demo=False, **criteria
+    *,
+    acting_user,
+    problem: Problem,
+    title: str,
+    description: str = "",
+    is_demo=False,
+    from_public: bool = False,
+    **criteria,
 ) -> Idea:
-    """An idea for one of the unit's priority problems, checked against PP 38/2017."""
-    ensure_works_in(acting_user, problem.enrolment)
+    """An idea for one of the unit's priority problems, checked against PP 38/2017.
+
+    ``from_public``: a citizen's idea, passed to the unit by the region's coordinator with
+    the problem it answers; the team scores that problem with USG afterwards, so it need
+    not be a priority problem yet."""
+    _ensure_adds(acting_user, problem.enrolment, from_public=from_public)
     ensure_stage_allows(problem.enrolment, Work.IDEAS)
     title = (title or "").strip()
     if not title:
         raise ActionError(_("Give the idea a name."), field="title")
-    if problem not in priority_problems(problem.enrolment):
+    if not from_public and problem not in priority_problems(problem.enrolment):
         raise ActionError(
             _(
                 "Ideas are found for the priority problems: score this problem with USG first, "
@@ -264,7 +289,11 @@ def add_idea(
         action="lab.idea.added",
         obj=idea,
         unit=problem.enrolment.unit,
-        details={"problem": problem.pk, "meets_all_criteria": idea.meets_all_criteria},
+        details={
+            "problem": problem.pk,
+            "meets_all_criteria": idea.meets_all_criteria,
+            "from_public": from_public,
+        },
     )
     return idea
 
