@@ -20,7 +20,12 @@ def navigation(request):
     ]
     if access.unit_ids():
         # A unit head or team member starts from their own unit.
-        items.append((reverse("regions:unit", kwargs={"pk": min(access.unit_ids())}), _("My unit")))
+        items.append(
+            (
+                reverse("lab:unit_workspace", kwargs={"unit_pk": min(access.unit_ids())}),
+                _("My unit"),
+            )
+        )
     index_regions = [r for r in access.member_region_ids() if access.reads_index_of_region(r)]
     if index_regions or access.is_platform_admin:
         items.append((reverse("index:overview"), INDEX_NAV_LABEL))

@@ -1,11 +1,15 @@
 from django.shortcuts import render
 
 from labinov.accounts.selectors import roles_of
+from labinov.core.homes import role_home
 from labinov.regions.selectors import regions_visible_to
 
 
 def home(request):
-    context = {"regions": regions_visible_to(request.user)}
-    if request.user.is_authenticated:
-        context["my_roles"] = roles_of(request.user)
-    return render(request, "core/home.html", context)
+    if not request.user.is_authenticated:
+        return render(request, "core/home.html", {"regions": regions_visible_to(request.user)})
+    return render(
+        request,
+        "core/home_roles.html",
+        {"sections": role_home(request.user), "my_roles": roles_of(request.user)},
+    )

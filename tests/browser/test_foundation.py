@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from labinov.accounts.models import ApiToken, RoleAssignment
 from labinov.demo.loader import DEMO_PASSWORD, DEMO_UNIT
+from labinov.regions.models import Unit
 
 pytestmark = pytest.mark.browser
 
@@ -118,8 +119,18 @@ def test_a_unit_head_sees_their_unit_but_not_the_regions_people(page, login, dem
     ) % {"region": "Kabupaten Purbalingga"}
     expect(page.locator("main")).to_contain_text(refusal)
 
+    # "My unit" opens the unit's workspace in its current programme; the unit's page
+    # links to that workspace too.
     page.get_by_role("link", name=indonesian("My unit")).click()
+    expect(page).to_have_url(re.compile(r"/lab/unit/\d+/$"))
+    workspace = page.url
+    unit = Unit.objects.get(name=DEMO_UNIT)
+    page.goto(unit.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(DEMO_UNIT)
+    expect(page.locator(".facts")).to_contain_text("Akun Demo Kepala Unit")
+    page.get_by_role("link", name=indonesian("The unit's lab workspace")).click()
+    expect(page).to_have_url(workspace)
+    page.goto(unit.get_absolute_url())
     people = page.locator("main ul li")
     expect(people.filter(has_text="Akun Demo Kepala Unit")).to_contain_text(indonesian("Unit head"))
     expect(people.filter(has_text="Akun Demo Anggota Tim")).to_contain_text(
