@@ -125,7 +125,7 @@ def test_assessor_sees_expos_to_score_and_how_many_are_unscored(client_for, peop
         acting_user=people["assessor"],
         expo=expo,
         innovation=innovation,
-        scores={c: 7 for c in _criteria(expo)},
+        scores=dict.fromkeys(_criteria(expo), 7),
     )
     assert "0 dari 1 inovasi masih harus Anda nilai" in home(assessor)
 
@@ -145,7 +145,9 @@ def test_leader_reaches_the_dashboard_and_figures_from_home(client_for, people, 
     assert "<dt>Inovasi</dt><dd>3</dd>" in page.replace("\n", "")
 
 
-def test_unit_head_sees_the_workspace_and_the_next_gates_checklist(client_for, people, unit, region):
+def test_unit_head_sees_the_workspace_and_the_next_gates_checklist(
+    client_for, people, unit, region
+):
     programme = running_programme(region, late=False)
     enrolment = actions.enrol_units(acting_user=SYSTEM, programme=programme, units=[unit])[0]
     for who in ("unit_head", "team_member"):
@@ -197,7 +199,9 @@ def _count(client):
 @pytest.mark.parametrize(
     "role", ["coach", "coordinator", "leader", "assessor", "unit_head", "platform_admin"]
 )
-def test_the_home_makes_as_many_queries_at_3_and_at_40_units(client_for, people, region, unit, role):
+def test_the_home_makes_as_many_queries_at_3_and_at_40_units(
+    client_for, people, region, unit, role
+):
     programme = running_programme(region)
     actions.enrol_units(acting_user=SYSTEM, programme=programme, units=[unit])
     grow(region, programme, 3, prefix="Awal")
