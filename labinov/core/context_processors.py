@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from labinov.accounts.access import get_access
+from labinov.accounts.selectors import unread_count
 from labinov.index.apps import NAV_LABEL as INDEX_NAV_LABEL
 from labinov.innovations.apps import NAV_LABEL as INNOVATIONS_NAV_LABEL
 from labinov.lab.apps import NAV_LABEL as LAB_NAV_LABEL
@@ -29,7 +30,11 @@ def navigation(request):
     index_regions = [r for r in access.member_region_ids() if access.reads_index_of_region(r)]
     if index_regions or access.is_platform_admin:
         items.append((reverse("index:overview"), INDEX_NAV_LABEL))
+    badges = {}
     if access.is_authenticated:
+        notifications_url = reverse("accounts:notifications")
+        items.append((notifications_url, _("Notifications")))
+        badges[notifications_url] = unread_count(request)
         items.append((reverse("regions:audit"), _("Audit trail")))
         items.append((reverse("accounts:profile"), _("My account")))
     if access.is_platform_admin:
@@ -40,6 +45,7 @@ def navigation(request):
             {
                 "url": url,
                 "label": label,
+                "badge": badges.get(url, 0),
                 "current": url == path or (url != "/" and path.startswith(url)),
             }
             for url, label in items
