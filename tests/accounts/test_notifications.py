@@ -262,3 +262,20 @@ def test_the_api_marks_all_read(client, people):
         **bearer(people["coach"]),
     )
     assert answer.json() == {"marked": 2, "unread": 0}
+
+
+def test_the_workers_minute_look_sends_the_days_digests_once(people, settings, monkeypatch):
+    from labinov.core import workers
+    from labinov.innovations import schedule
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Person.objects.filter(pk=people["coach"].pk).update(email="coach@example.org")
+    _notification(people["coach"])
+    monkeypatch.setitem(schedule._last_run, "day", None)
+    monkeypatch.setattr(notify, "DIGEST_HOUR", 24)  # not yet the hour: nothing goes
+    workers.recovered.send(sender=None)
+    assert mail.outbox == []
+    monkeypatch.setattr(notify, "DIGEST_HOUR", 0)
+    workers.recovered.send(sender=None)
+    workers.recovered.send(sender=None)
+    assert [m.to for m in mail.outbox] == [["coach@example.org"]]
