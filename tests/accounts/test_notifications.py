@@ -279,3 +279,21 @@ def test_the_workers_minute_look_sends_the_days_digests_once(people, settings, m
     workers.recovered.send(sender=None)
     workers.recovered.send(sender=None)
     assert [m.to for m in mail.outbox] == [["coach@example.org"]]
+
+
+def test_the_header_counts_unread_notifications_in_one_query(client_for, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(4):
+        _notification(people["coach"], text=f"Pesan {i}")
+    client = client_for(people["coach"])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/akun/pemberitahuan/").content.decode()
+    assert 'count-badge">4<' in page
+    counting = [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    counting = [
+        q for q in counting if "accounts_notification" in q["sql"] and "read_at" in q["sql"]
+    ]
+    # The page's own "4 unread" and the header's badge share one count of the unread.
+    assert len(counting) == 1
