@@ -40,13 +40,19 @@ def navigation(request):
     if access.is_platform_admin:
         items.append((reverse("admin:index"), _("Administration")))
     path = request.path
+    # The menu's item for this page: the longest address the path starts with (the
+    # notifications, /akun/pemberitahuan/, rather than the account, /akun/).
+    matching = [
+        url for url, _label in items if url == path or (url != "/" and path.startswith(url))
+    ]
+    current = max(matching, key=len) if matching else None
     return {
         "nav_items": [
             {
                 "url": url,
                 "label": label,
                 "badge": badges.get(url, 0),
-                "current": url == path or (url != "/" and path.startswith(url)),
+                "current": url == current,
             }
             for url, label in items
         ],

@@ -297,3 +297,9 @@ def test_the_header_counts_unread_notifications_in_one_query(client_for, people)
     ]
     # The page's own "4 unread" and the header's badge share one count of the unread.
     assert len(counting) == 1
+
+
+def test_the_menu_marks_the_notifications_not_the_account_as_current(client_for, people):
+    page = client_for(people["coach"]).get("/akun/pemberitahuan/").content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/akun/pemberitahuan/" aria-current="page"' in page
