@@ -34,7 +34,7 @@ from labinov.innovations.dashboard import apply_figure
 from labinov.innovations.improvements import service_rollups
 from labinov.innovations.models import Expo, Innovation, JuryScore
 from labinov.innovations.selectors import innovations_visible_to
-from labinov.lab.models import Comment, Enrolment, GateDecision, LabProgramme
+from labinov.lab.models import Comment, Enrolment, GateDecision, LabProgramme, Problem
 from labinov.lab.selectors import (
     board,
     current_workspaces,
@@ -151,12 +151,14 @@ def comments_waiting(user, region_ids) -> dict:
         .select_related("enrolment__unit", "author")
         .order_by("created_at", "id")
     )
-    types = ContentType.objects.get_for_models(Innovation, Enrolment)
+    types = ContentType.objects.get_for_models(Innovation, Enrolment, Problem)
     innovation_type, enrolment_type = types[Innovation].pk, types[Enrolment].pk
     rows = []
     for c in qs[:SHOWN]:
         if c.target_type_id == innovation_type:
             url = reverse("innovations:detail", kwargs={"pk": c.target_id}) + "#comments"
+        elif c.target_type_id == types[Problem].pk:
+            url = reverse("lab:problem", kwargs={"pk": c.target_id})
         else:
             anchor = "#comments" if c.target_type_id == enrolment_type else ""
             url = reverse("lab:workspace", kwargs={"pk": c.enrolment_id}) + anchor

@@ -102,6 +102,23 @@ def test_coach_sees_a_teams_comment_until_it_is_answered(client_for, people, reg
     assert "Apakah SK tim sudah cukup?" not in home(coach)
 
 
+def test_a_comment_on_a_problem_links_to_the_problem(client_for, people, region, unit):
+    programme = running_programme(region)
+    enrolment = actions.enrol_units(acting_user=SYSTEM, programme=programme, units=[unit])[0]
+    problem = actions.add_problem(
+        acting_user=people["unit_head"],
+        enrolment=enrolment,
+        service="Akta kelahiran",
+        description="Butuh 14 hari",
+        affected="Orang tua",
+    )
+    actions.add_comment(
+        acting_user=people["unit_head"], enrolment=enrolment, target=problem, text="Cukup?"
+    )
+    page = home(client_for(people["coach"]))
+    assert f'href="{problem.get_absolute_url()}"' in page
+
+
 def test_assessor_sees_expos_to_score_and_how_many_are_unscored(client_for, people, region):
     programme = running_programme(region)
     (enrolment,) = grow(region, programme, 1)
