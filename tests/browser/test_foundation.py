@@ -82,7 +82,9 @@ def test_the_public_browses_the_demo_region_in_indonesian(page, demo):
 
 def test_the_coordinator_invites_a_team_member(page, login, demo):
     login(page, "demo-koordinator", DEMO_PASSWORD)
-    page.get_by_role("link", name="Kabupaten Purbalingga").first.click()
+    # The coordinator's home shows the programme board; the region is under "Wilayah".
+    page.locator(".menu").get_by_role("link", name="Wilayah").click()
+    page.get_by_role("link", name="Kabupaten Purbalingga", exact=True).first.click()
     expect(page.locator("#unit-table tbody tr")).to_have_count(86)
 
     page.get_by_role("link", name="Orang dan peran").click()
