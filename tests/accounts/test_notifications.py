@@ -221,8 +221,10 @@ def test_the_digest_skips_what_was_read_and_who_has_no_email(people, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     Person.objects.filter(pk=people["coach"].pk).update(email="coach@example.org")
     Person.objects.filter(pk=people["leader"].pk).update(email=None)
+    Person.objects.filter(pk=people["assessor"].pk).update(email="penilai@demo.labinov.invalid")
     _notification(people["coach"], read_at=timezone.now())
     _notification(people["leader"])
+    _notification(people["assessor"])
     assert notify.send_digests() == 0
     assert mail.outbox == []
 
