@@ -16,6 +16,8 @@ FEATURED = [
     "search",
     "harvest",
     "score",
+    "send-digests",
+    "notify-overdue",
     "backup",
     "restore",
     "createsuperuser",

@@ -257,6 +257,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Labinov <noreply@labinov.invalid>")
+# The address people reach Labinov at, for links in e-mails sent without a request (the
+# daily digest of notifications).
+LABINOV_SITE_URL = env("LABINOV_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work (knowledge-base imports): django-tasks with its database backend, so it
 # runs on SQLite alone and spreads over `labinov db_worker` processes on PostgreSQL.

@@ -5,16 +5,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labinov.accounts import notify
 from labinov.accounts.access import forget_access, get_access
 from labinov.accounts.emails import send_invitation
 from labinov.accounts.models import (
     REGION_ROLES,
     UNIT_ROLES,
     ApiToken,
+    Notification,
     Role,
     RoleAssignment,
     User,
@@ -25,6 +28,7 @@ from labinov.core.errors import ActionError, NotAllowed
 
 AUDIT_ACTIONS = {
     "person.created": gettext_lazy("Account created"),
+    "person.digest_changed": gettext_lazy("Person's daily e-mail changed"),
     "person.updated": gettext_lazy("Profile changed"),
     "person.password_changed": gettext_lazy("Password changed"),
     "role.assigned": gettext_lazy("Role given"),
@@ -162,6 +166,18 @@ def assign_role(*, acting_user, user: User, role: str, region=None, unit=None) -
             region=region,
             unit=unit,
             details={"role": role},
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("You now hold the role %(role)s in %(where)s.") % {
+                "role": assignment.get_role_display(),
+                "where": unit or region or _("the whole platform"),
+            }
+        notify.notify(
+            [user],
+            kind=Notification.Kind.INVITATION,
+            text=text,
+            url=reverse("core:home"),
+            actor=acting_user,
         )
     forget_access(user)
     return assignment

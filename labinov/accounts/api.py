@@ -6,11 +6,16 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from labinov.accounts import actions
+from labinov.accounts import actions, notify
 from labinov.accounts.access import get_access
 from labinov.accounts.models import Role, RoleAssignment
-from labinov.accounts.selectors import role_assignments_visible_to, roles_of, tokens_of
-from labinov.core.api_support import MAX_ID, Pagination, require_login
+from labinov.accounts.selectors import (
+    notifications_of,
+    role_assignments_visible_to,
+    roles_of,
+    tokens_of,
+)
+from labinov.core.api_support import MAX_ID, ApiError, Pagination, require_login
 from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["accounts"])
@@ -205,3 +210,65 @@ def revoke_token(request, token_id: int):
     user = require_login(request)
     token = get_object_or_404(tokens_of(user), pk=token_id)
     return actions.revoke_api_token(acting_user=user, token=token)
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    url: str
+    created_at: str
+    read_at: str | None = None
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_read_at(obj):
+        return obj.read_at.isoformat() if obj.read_at else None
+
+
+@router.get(
+    "/notifications", response=list[NotificationOut], summary="My notifications, newest first"
+)
+@paginate(Pagination)
+def list_notifications(request, unread: bool = False):
+    """Only the caller's own notifications; ``unread=true`` keeps the unread ones."""
+    qs = notifications_of(require_login(request))
+    return qs.filter(read_at__isnull=True) if unread else qs
+
+
+class MarkReadIn(Schema):
+    ids: list[int] = Field(default_factory=list, max_length=500)
+    all: bool = False
+
+    @field_validator("ids")
+    @classmethod
+    def _in_range(cls, value):
+        if any(not 0 < i <= MAX_ID for i in value):
+            raise ValueError("ids are positive numbers")
+        return value
+
+
+class MarkedOut(Schema):
+    marked: int
+    unread: int
+
+
+@router.post("/notifications/mark-read", response=MarkedOut, summary="Mark my notifications read")
+def mark_notifications_read(request, payload: MarkReadIn):
+    """Marks the notifications ``ids`` (or ``all``) read. A number that is not one of the
+    caller's own notifications answers 404 and marks nothing."""
+    user = require_login(request)
+    if not payload.all:
+        wanted = set(payload.ids)
+        if not wanted:
+            raise ApiError(400, _("Choose the notifications to mark as read."), "invalid")
+        if notifications_of(user).filter(pk__in=wanted).count() != len(wanted):
+            raise ApiError(404, _("There is no such notification of yours."), "not_found")
+    marked = notify.mark_read(acting_user=user, ids=payload.ids, every=payload.all)
+    return {
+        "marked": marked,
+        "unread": notifications_of(user).filter(read_at__isnull=True).count(),
+    }

@@ -48,3 +48,9 @@ class LoginForm(AuthenticationForm):
         label=_("Username or e-mail address"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+
+class DigestForm(forms.Form):
+    daily_digest = forms.BooleanField(
+        label=_("Send me a daily e-mail of the notifications I have not read"), required=False
+    )

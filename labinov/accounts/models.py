@@ -15,6 +15,13 @@ class User(AbstractUser):
 
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
+    daily_digest = models.BooleanField(
+        _("daily e-mail of my notifications"),
+        default=True,
+        help_text=_("Once a day, an e-mail listing the notifications you have not read yet."),
+    )
+    #: When the last daily digest was sent (the next one lists what came after it).
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -171,3 +178,43 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key[:8]}… {self.count}"
+
+
+class Notification(models.Model):
+    """Something that happened to a person's work or duties, shown on their notifications
+    page and in the daily e-mail digest. Written by the action that makes the event
+    (``accounts/notify.py``), never by a signal."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        GATE = "gate", _("Gate decision")
+        INVITATION = "invitation", _("Role or invitation")
+        JURY = "jury", _("Jury duty")
+        OVERDUE = "overdue", _("Overdue")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    #: Names an event that must be notified once only (an overdue milestone), else "".
+    key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~Q(key=""),
+                name="notification_key_once",
+            )
+        ]
+
+    def __str__(self):
+        return self.text

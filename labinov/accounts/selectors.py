@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from labinov.accounts.access import get_access
-from labinov.accounts.models import ApiToken, RoleAssignment, User, hash_token
+from labinov.accounts.models import ApiToken, Notification, RoleAssignment, User, hash_token
 
 
 def role_assignments_visible_to(user) -> QuerySet[RoleAssignment]:
@@ -55,3 +55,24 @@ def token_has_expired(raw: str) -> bool:
     return ApiToken.objects.filter(
         key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__lte=timezone.now()
     ).exists()
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """A person's own notifications, the newest first; nobody reads another's."""
+    if not getattr(user, "pk", None):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(request) -> int:
+    """How many notifications the person has not read, counted once per request."""
+    cached = getattr(request, "_labinov_unread", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = (
+            notifications_of(user).filter(read_at__isnull=True).count()
+            if user is not None and user.is_authenticated
+            else 0
+        )
+        request._labinov_unread = cached
+    return cached

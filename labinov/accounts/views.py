@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from labinov.accounts import actions, throttle
-from labinov.accounts.forms import LoginForm, ProfileForm, TokenForm
-from labinov.accounts.selectors import roles_of, tokens_of
-from labinov.core.errors import ActionError
+from labinov.accounts import actions, notify, throttle
+from labinov.accounts.forms import DigestForm, LoginForm, ProfileForm, TokenForm
+from labinov.accounts.selectors import notifications_of, roles_of, tokens_of, unread_count
+from labinov.core.errors import ActionError, NotAllowed
 
 
 def _throttled(view, form, until, *, reset: bool = False):
@@ -105,7 +106,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"roles": roles_of(request.user), "tokens": tokens_of(request.user), "form": form},
+        {
+            "roles": roles_of(request.user),
+            "tokens": tokens_of(request.user),
+            "form": form,
+            "digest_form": DigestForm(initial={"daily_digest": request.user.daily_digest}),
+        },
     )
 
 
@@ -147,4 +153,61 @@ def token_revoke(request, pk):
             {"tokens": tokens_of(request.user), "form": TokenForm(), "status": done},
         )
     messages.success(request, done)
+    return redirect("accounts:profile")
+
+
+@login_required
+def notifications(request):
+    page = Paginator(notifications_of(request.user), 50).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"page": page, "unread": unread_count(request)},
+    )
+
+
+def _refused(request, exc, status):
+    return render(
+        request,
+        "accounts/notifications.html",
+        {
+            "page": Paginator(notifications_of(request.user), 50).get_page(1),
+            "unread": unread_count(request),
+            "error": exc.message if hasattr(exc, "message") else str(exc),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark the chosen notifications (``id``, repeatable), or all (``semua``), read."""
+    try:
+        notify.mark_read(
+            acting_user=request.user,
+            ids=request.POST.getlist("id"),
+            every=bool(request.POST.get("semua")),
+        )
+    except ActionError as exc:
+        return _refused(request, exc, 400)
+    except NotAllowed as exc:
+        return _refused(request, exc, 404)
+    return redirect("accounts:notifications")
+
+
+@login_required
+@require_POST
+def digest_setting(request):
+    form = DigestForm(request.POST)
+    if form.is_valid():
+        notify.set_daily_digest(
+            acting_user=request.user, user=request.user, enabled=form.cleaned_data["daily_digest"]
+        )
+        messages.success(
+            request,
+            _("You will receive the daily e-mail of your notifications.")
+            if form.cleaned_data["daily_digest"]
+            else _("You will no longer receive the daily e-mail of your notifications."),
+        )
     return redirect("accounts:profile")

@@ -7,7 +7,7 @@ class InnovationsConfig(AppConfig):
     verbose_name = _("Innovations")
 
     def ready(self):
-        from labinov.innovations import requirements, subjects
+        from labinov.innovations import requirements, schedule, subjects  # noqa: F401
 
         requirements.register()
         subjects.register()

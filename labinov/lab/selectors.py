@@ -7,7 +7,18 @@ by the region's coordinators, leaders, coaches and assessors and by the unit's o
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,6 +101,46 @@ def workspaces_visible_to(user) -> QuerySet[Enrolment]:
         return qs
     return qs.filter(
         Q(programme__region_id__in=access.region_ids()) | Q(unit_id__in=access.unit_ids())
+    )
+
+
+def current_workspaces(user) -> list[Enrolment]:
+    """The workspace of each unit the person works in (head or team member), in the
+    unit's current programme: a running one before a prepared or closed one, then the
+    newest. One query, whatever the number of units and programmes."""
+    access = get_access(user)
+    qs = (
+        Enrolment.objects.select_related("unit", "programme", "programme__region")
+        .filter(unit_id__in=access.team_unit_ids())
+        .annotate(
+            not_running=Case(
+                When(programme__status=LabProgramme.Status.RUNNING, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("unit__name", "unit_id", "not_running", "-programme__year", "-programme_id")
+    )
+    current: dict[int, Enrolment] = {}
+    for enrolment in qs:
+        current.setdefault(enrolment.unit_id, enrolment)
+    return list(current.values())
+
+
+def current_workspace_of(user, unit) -> Enrolment | None:
+    """The unit's workspace in its current programme, if the person reads its work."""
+    if not get_access(user).reads_unit(unit):
+        return None
+    return (
+        workspaces_visible_to(user)
+        .filter(unit=unit)
+        .annotate(
+            not_running=Case(
+                When(programme__status=LabProgramme.Status.RUNNING, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("not_running", "-programme__year", "-programme_id")
+        .first()
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/papan/", programmes.programme_board, name="board"),
     path("<int:pk>/ringkasan/", programmes.programme_summary, name="summary"),
     path("unit/<int:pk>/", workspace.workspace, name="workspace"),
+    path("unit-kerja/<int:unit_pk>/", workspace.unit_workspace, name="unit_workspace"),
     path("unit/<int:pk>/pakta/", workspace.sign_pact, name="sign"),
     path("unit/<int:pk>/tim/", workspace.add_member, name="add_member"),
     path("unit/<int:pk>/tim/sk/", workspace.set_decree, name="decree"),

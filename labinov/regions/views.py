@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from labinov.accounts import actions as account_actions
 from labinov.accounts.access import get_access
+from labinov.accounts.models import Role
 from labinov.accounts.selectors import role_assignments_visible_to
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.regions import actions
@@ -77,7 +78,10 @@ def unit_detail(request, pk):
     access = get_access(request.user)
     context = {"unit": unit, "manages": access.manages_region(unit.region_id)}
     if access.reads_unit(unit):
-        context["people"] = role_assignments_visible_to(request.user).filter(unit=unit)
+        people = list(role_assignments_visible_to(request.user).filter(unit=unit))
+        context["people"] = people
+        context["heads"] = [ra.user for ra in people if ra.role == Role.UNIT_HEAD]
+        context["reads_unit"] = True
     return render(request, "regions/unit_detail.html", context)
 
 

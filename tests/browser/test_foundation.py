@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from labinov.accounts.models import ApiToken, RoleAssignment
 from labinov.demo.loader import DEMO_PASSWORD, DEMO_UNIT
+from labinov.regions.models import Unit
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +84,9 @@ def test_the_public_browses_the_demo_region_in_indonesian(page, demo):
 
 def test_the_coordinator_invites_a_team_member(page, login, demo):
     login(page, "demo-koordinator", DEMO_PASSWORD)
-    page.get_by_role("link", name="Kabupaten Purbalingga").first.click()
+    # The coordinator's home shows the programme board; the region is under "Wilayah".
+    page.locator(".menu").get_by_role("link", name="Wilayah").click()
+    page.get_by_role("link", name="Kabupaten Purbalingga", exact=True).first.click()
     expect(page.locator("#unit-table tbody tr")).to_have_count(86)
 
     page.get_by_role("link", name="Orang dan peran").click()
@@ -120,8 +123,18 @@ def test_a_unit_head_sees_their_unit_but_not_the_regions_people(page, login, dem
     ) % {"region": "Kabupaten Purbalingga"}
     expect(page.locator("main")).to_contain_text(refusal)
 
+    # "My unit" opens the unit's workspace in its current programme; the unit's page
+    # links to that workspace too.
     page.get_by_role("link", name=indonesian("My unit")).click()
+    expect(page).to_have_url(re.compile(r"/lab/unit/\d+/$"))
+    workspace = page.url
+    unit = Unit.objects.get(name=DEMO_UNIT)
+    page.goto(unit.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(DEMO_UNIT)
+    expect(page.locator(".facts")).to_contain_text("Akun Demo Kepala Unit")
+    page.get_by_role("link", name=indonesian("The unit's lab workspace")).click()
+    expect(page).to_have_url(workspace)
+    page.goto(unit.get_absolute_url())
     people = page.locator("main ul li")
     expect(people.filter(has_text="Akun Demo Kepala Unit")).to_contain_text(indonesian("Unit head"))
     expect(people.filter(has_text="Akun Demo Anggota Tim")).to_contain_text(

@@ -29,7 +29,9 @@ def test_navigation_follows_the_role(client_for, people):
     assert "Administrasi" in admin
     head = client_for(people["unit_head"]).get("/").content.decode()
     assert "Administrasi" not in head and "Akun saya" in head
-    assert f'href="/wilayah/unit/{people["unit_head"].role_assignments.get().unit_id}/"' in head
+    # "My unit" leads to the unit's workspace in its current programme (lab:unit_workspace).
+    unit_id = people["unit_head"].role_assignments.get().unit_id
+    assert f'href="/lab/unit-kerja/{unit_id}/"' in head
 
 
 @pytest.mark.django_db

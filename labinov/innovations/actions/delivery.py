@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from labinov.accounts import notify
 from labinov.accounts.access import get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
@@ -297,4 +298,7 @@ def add_monitoring_comment(*, acting_user, innovation: Innovation, text: str) ->
         text=text,
     )
     _event(acting_user, "innovations.comment.added", comment, innovation)
+    notify.comment_added(
+        comment, unit=unit, what=innovation.name, url=innovation.get_absolute_url() + "#comments"
+    )
     return comment

@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from labinov.accounts import notify
 from labinov.accounts.access import get_access
-from labinov.accounts.models import UNIT_ROLES, RoleAssignment
+from labinov.accounts.models import UNIT_ROLES, Notification, RoleAssignment
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.innovations.models import Expo, Innovation, JuryScore
@@ -73,6 +75,15 @@ def create_expo(
         obj=expo,
         region=programme.region,
         details={"jurors": [u.pk for u in jurors], "scorecard": scorecard_version},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        when = formats.date_format(held_on, "j F Y") if held_on else _("date not set yet")
+        text = _("You are on the jury of %(expo)s (%(when)s): score its innovations.") % {
+            "expo": expo.title,
+            "when": when,
+        }
+    notify.notify(
+        jurors, kind=Notification.Kind.JURY, text=text, url=expo.get_absolute_url(), actor=None
     )
     return expo
 

@@ -2,11 +2,14 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from labinov.accounts import notify
 from labinov.accounts.access import get_access
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
@@ -348,4 +351,16 @@ def add_comment(*, acting_user, enrolment: Enrolment, target, text: str) -> Comm
         unit=enrolment.unit,
         details={"on": f"{target._meta.model_name}:{target.pk}"},
     )
+    url = (
+        target.get_absolute_url()
+        if isinstance(target, Problem)
+        else enrolment.get_absolute_url() + "#comments"
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        what = (
+            str(enrolment.unit)
+            if target == enrolment
+            else f"{target._meta.verbose_name} — {enrolment.unit}"
+        )
+    notify.comment_added(comment, unit=enrolment.unit, what=what, url=url)
     return comment

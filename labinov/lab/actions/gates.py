@@ -5,11 +5,15 @@ What differs per kind of subject is asked of its ``GateSubject`` (``labinov.lab.
 registered by the app that owns the kind; the checks here are the same for every kind.
 """
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from labinov.accounts import notify
 from labinov.accounts.access import get_access
+from labinov.accounts.models import Notification
 from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, Conflict, NotAllowed
 from labinov.lab.models import GateDecision
@@ -152,7 +156,35 @@ def decide_gate(*, acting_user, subject, stage: str, decision: str, reason: str)
             "missing": list(dict.fromkeys(m["key"] for m in missing)),
         },
     )
+    _tell_the_unit(
+        acting_user,
+        subject,
+        gettext_lazy("%(who)s passed the %(stage)s gate of %(name)s.")
+        if outcome == GateDecision.Decision.APPROVED
+        else gettext_lazy("%(who)s refused the %(stage)s gate of %(name)s: %(reason)s"),
+        stage=current,
+        reason=reason,
+    )
     return record
+
+
+def _tell_the_unit(acting_user, subject, message, *, stage, reason="") -> None:
+    """Notify the unit's head and team of a decision on their subject."""
+    handler = subject_of(subject)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = message % {
+            "who": _name_of(acting_user),
+            "stage": stage.label,
+            "name": handler.name(subject),
+            "reason": reason,
+        }
+    notify.notify(
+        notify.unit_people(handler.unit(subject)),
+        kind=Notification.Kind.GATE,
+        text=text,
+        url=subject.get_absolute_url(),
+        actor=acting_user,
+    )
 
 
 def may_reopen(user, subject) -> bool:
@@ -217,5 +249,12 @@ def reopen_stage(*, acting_user, subject, reason: str) -> GateDecision:
             "to": target.key,
             "reason": reason,
         },
+    )
+    _tell_the_unit(
+        acting_user,
+        subject,
+        gettext_lazy("%(who)s reopened the %(stage)s stage of %(name)s: %(reason)s"),
+        stage=target,
+        reason=reason,
     )
     return record

@@ -36,6 +36,7 @@ from labinov.lab.stages import (
     previous_stage,
 )
 from labinov.lab.views._common import allowed_work, decide_from_form, refusal_of
+from labinov.regions.selectors import units_visible_to
 
 
 def readable_enrolment(request, pk):
@@ -370,3 +371,18 @@ def reopen(request, pk):
         _workspace_context(request, enrolment, reopen_form=form),
         status=400,
     )
+
+
+@login_required
+def unit_workspace(request, unit_pk):
+    """A unit's workspace in its current programme (the menu's "My unit" and the unit
+    page link here); the unit's page, saying so, when it is enrolled in none."""
+    unit = get_object_or_404(units_visible_to(request.user), pk=unit_pk)
+    enrolment = selectors.current_workspace_of(request.user, unit)
+    if enrolment is None:
+        messages.info(
+            request,
+            _("%(unit)s is not enrolled in a programme you can see yet.") % {"unit": unit},
+        )
+        return redirect(unit)
+    return redirect(enrolment)
