@@ -55,8 +55,9 @@ def web(processes: Processes) -> str:
 
     def answers():
         assert server.poll() is None, server.log.read_text()
-        with contextlib.suppress(requests.ConnectionError):
-            return requests.get(f"{url}/api/v1/health", timeout=10).status_code == 200
+        # The first request loads the whole app: on a busy machine, more than a timeout.
+        with contextlib.suppress(requests.RequestException):
+            return requests.get(f"{url}/api/v1/health", timeout=30).status_code == 200
 
     wait_for(answers, "the web server to answer", log=server.log)
     return url
