@@ -123,6 +123,9 @@ def embed_library_entries(context) -> int:
     of the knowledge base; several queued runs find nothing left to do), at low priority
     and a batch at a time, its progress on an ``EmbeddingRun``. A run whose worker stops
     is ended by library/signals.py, which queues the rest again."""
+    # Low priority before the model loads (loading it is work too), and again before each
+    # batch for the threads the model started since.
+    background.lower_priority()
     if not embeddings.enabled() or not embeddings.missing():
         return 0
     run_id = _start_embedding_run(str(context.task_result.id))
@@ -130,7 +133,6 @@ def embed_library_entries(context) -> int:
         done = embeddings.embed_missing(
             progress=lambda n: _embedding_progress(run_id, n),
             pause=settings.BACKGROUND_PAUSE,
-            # Before each batch: threads the model started since run at low priority too.
             before_batch=background.lower_priority,
         )
     except Exception as exc:
