@@ -1,12 +1,15 @@
 """Relevance of the knowledge-base search on hand-judged queries.
 
-    .venv/bin/python bench/relevance.py [--queries bench/data/queries.jsonl]
+    .venv/bin/python bench/relevance.py [--queries bench/data/queries.jsonl ...]
         [--records labinov/library/data/innovations.jsonl] [--verbose]
+
+``--queries`` may be given several times (e.g. the dev, tuned and untouched sets): the
+records are imported once and each set gets its own table.
 
 Imports the records into a throwaway SQLite database through the real import action, asks
 every query through the real search (``labinov.library.search.engine.search``), and prints
-Recall@10 (on ``relevant``) and graded nDCG@10 (relevant = gain 2, partial = gain 1), beside
-two baselines computed in the same run over the same records:
+Recall@10 (hits on ``relevant`` / min(10, relevant)) and graded nDCG@10 (relevant = gain
+2, partial = gain 1), beside two baselines computed in the same run over the same records:
 
 - plain BM25 over all text fields, lower-cased words, no Indonesian processing;
 - BM25 with Sastrawi stems and stop words (no field weights, no lexicon, no spelling).
@@ -29,7 +32,8 @@ TEXT_FIELDS = ("name", "problem", "solution", "impact", "agency", "sector", "reg
 
 def metrics(ranked: list[str], relevant: set[str], partial: set[str]) -> tuple[float, float]:
     top = ranked[:10]
-    recall = len(relevant & set(top)) / len(relevant) if relevant else 1.0
+    # A query with more than 10 relevant records can at best find 10 of them.
+    recall = len(relevant & set(top)) / min(10, len(relevant)) if relevant else 1.0
     gains = [2 if k in relevant else 1 if k in partial else 0 for k in top]
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     ideal = sorted([2] * len(relevant) + [1] * len(partial), reverse=True)[:10]
@@ -62,7 +66,12 @@ class BM25:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", default=str(ROOT / "bench" / "data" / "queries.jsonl"))
+    parser.add_argument(
+        "--queries",
+        action="append",
+        help="a JSON Lines file of judged queries; several allowed "
+        "(default: bench/data/queries.jsonl)",
+    )
     parser.add_argument(
         "--records", default=str(ROOT / "labinov" / "library" / "data" / "innovations.jsonl")
     )
@@ -73,6 +82,7 @@ def main() -> None:
         "postgres://postgres@127.0.0.1:5432/labinov_relevance",
     )
     args = parser.parse_args()
+    args.queries = args.queries or [str(ROOT / "bench" / "data" / "queries.jsonl")]
 
     tmp = Path(tempfile.mkdtemp(prefix="labinov-relevance-"))
     url = f"sqlite:///{tmp / 'db.sqlite3'}"
@@ -106,8 +116,6 @@ def main() -> None:
         parsed = read_file(stream, Path(args.records).name)
     records = [row for _n, row in parsed.rows]
     actions.import_entries(acting_user=SystemActor("bench"), rows=records)
-    lines = Path(args.queries).read_text(encoding="utf-8").splitlines()
-    queries = [json.loads(line) for line in lines if line.strip()]
 
     def text(r):
         return " ".join(str(r.get(f) or "").replace("_", " ") for f in TEXT_FIELDS)
@@ -127,10 +135,20 @@ def main() -> None:
         systems["Labinov search + embedding re-ranking"] = lambda q: [
             h.entry.source_id for h in engine.search(q, limit=10, snippets=False).hits
         ]
-    print(
-        f"{len(records)} records, {len(queries)} queries ({Path(args.queries).name}), "
-        f"{'PostgreSQL' if args.postgres_url else 'SQLite'}\n"
-    )
+    for path in args.queries:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        queries = [json.loads(line) for line in lines if line.strip()]
+        report(
+            systems,
+            queries,
+            f"{len(records)} records, {len(queries)} queries "
+            f"({Path(path).name}), {'PostgreSQL' if args.postgres_url else 'SQLite'}",
+            verbose=args.verbose,
+        )
+
+
+def report(systems, queries, title: str, *, verbose: bool) -> None:
+    print(f"\n{title}\n")
     print(f"{'system':<42} {'nDCG@10':>8} {'Recall@10':>10} {'ms/search':>10}")
     for name, run in systems.items():
         recalls, ndcgs, timings = [], [], []
@@ -141,7 +159,7 @@ def main() -> None:
             recall, ndcg = metrics(ranked, set(q["relevant"]), set(q.get("partial", [])))
             recalls.append(recall)
             ndcgs.append(ndcg)
-            if args.verbose and name == "Labinov search" and recall < 1:
+            if verbose and name.startswith("Labinov search") and recall < 1:
                 print(f"   miss {recall:.2f} {ndcg:.2f} {q['query']}")
         print(
             f"{name:<42} {sum(ndcgs) / len(ndcgs):>8.3f} {sum(recalls) / len(recalls):>10.3f}"

@@ -281,6 +281,12 @@ LABINOV_HARVEST_SECONDS = float(env("LABINOV_HARVEST_SECONDS", "120"))
 #: Sentence embeddings that re-rank knowledge-base searches: "auto" uses them when the
 #: optional package is installed (`pip install 'labinov[embeddings]'`), "off" never.
 LIBRARY_EMBEDDINGS = env("LABINOV_EMBEDDINGS", "auto")
+#: Niceness of a background worker while it does bulk work (embedding a knowledge base):
+#: 19, the lowest priority, lets the web server have the CPU whenever it needs it.
+BACKGROUND_NICE = int(env("LABINOV_BACKGROUND_NICE", "19"))
+#: Seconds a bulk task pauses between two batches, so that other work gets the database
+#: and the CPU in between (each batch is committed on its own).
+BACKGROUND_PAUSE = float(env("LABINOV_BACKGROUND_PAUSE", "0.05"))
 
 #: gunicorn worker processes of `labinov serve`.
 WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "3"))

@@ -28,6 +28,16 @@ ALLOWED = {
     ("library/tasks.py", "fail_unfinished_run"): (
         "ends a run whose task raised as failed, so that its page stops waiting"
     ),
+    ("library/tasks.py", "_start_embedding_run"): (
+        "the embedding task's own progress record (EmbeddingRun); the vectors are written "
+        "by search.embeddings, no person's data changes"
+    ),
+    ("library/tasks.py", "_embedding_progress"): (
+        "the embedding task's progress on its own EmbeddingRun (entries embedded, status)"
+    ),
+    ("library/tasks.py", "fail_embedding_run"): (
+        "ends an embedding run whose task failed, with the reason the administrator reads"
+    ),
 }
 
 ALWAYS = {"create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}

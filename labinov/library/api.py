@@ -7,12 +7,14 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from labinov.core.api_support import Pagination, require_login
-from labinov.core.errors import ActionError
+from labinov.core.errors import ActionError, NotAllowed
 from labinov.innovations.actions.replication import replicate_entry
 from labinov.innovations.selectors import enrolments_to_start_innovations
 from labinov.lab.models import Enrolment
+from labinov.library.actions import may_import
 from labinov.library.filtersets import LibraryFilterSet
 from labinov.library.selectors import (
+    embedding_progress,
     entries_visible_to,
     replications_of,
     search_entries,
@@ -187,6 +189,45 @@ def _replication(r) -> dict:
         "imitated": r.imitated,
         "modified": r.modified,
         "created_at": r.created_at,
+    }
+
+
+class EmbeddingRunOut(Schema):
+    status: str
+    missing_at_start: int = Field(description="entries without a vector when it started")
+    embedded: int = Field(description="entries it has embedded so far")
+    message: str = Field(description="why it failed, when it did")
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+
+class EmbeddingProgressOut(Schema):
+    enabled: bool
+    entries: int
+    embedded: int
+    missing: int
+    estimated_end: datetime | None = Field(description="at the pace of the running run")
+    runs: list[EmbeddingRunOut] = Field(description="the latest runs, newest first")
+
+
+@router.get(
+    "/library/embeddings",
+    response=EmbeddingProgressOut,
+    summary="Progress of the knowledge base's sentence embeddings (administrators)",
+)
+def embeddings_progress(request):
+    user = require_login(request)
+    if not may_import(user):
+        raise NotAllowed(_("Only region coordinators and platform administrators may see this."))
+    progress = embedding_progress()
+    return {
+        "enabled": progress.enabled,
+        "entries": progress.entries,
+        "embedded": progress.embedded,
+        "missing": progress.missing,
+        "estimated_end": progress.estimated_end,
+        "runs": progress.runs,
     }
 
 

@@ -133,6 +133,34 @@ class LibraryEmbedding(models.Model):
         return f"{self.entry_id} ({self.model})"
 
 
+class EmbeddingRun(models.Model):
+    """One run of the background task that embeds the entries without a vector, so that
+    the administrator sees its progress, estimated end and any failure with its reason.
+    A run cut short (its worker stopped) is followed by a new one that embeds only what
+    is still missing (``search.embeddings``)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "berjalan", _("Running")
+        DONE = "selesai", _("Done")
+        FAILED = "gagal", _("Failed")
+
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    #: Entries still without a vector when the run started, and those it embedded since.
+    missing_at_start = models.PositiveIntegerField(default=0)
+    embedded = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status} {self.embedded}"
+
+
 class LibraryStats(models.Model):
     """One row: entry count and field lengths for BM25, and a generation number that every
     write bumps, so each web process knows when its cached vocabulary is stale."""

@@ -3,12 +3,20 @@ read every entry (the records come from public sources). Import runs are seen by
 person who started them and by platform administrators."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from labinov.accounts.access import get_access
-from labinov.library.models import ImportRun, LibraryEntry, Replication, local_innovation_id
+from labinov.library.models import (
+    EmbeddingRun,
+    ImportRun,
+    LibraryEntry,
+    Replication,
+    local_innovation_id,
+)
 from labinov.library.search import engine, index, ranking
 
 #: A hit from the same region scoring at least this share of what the text would score
@@ -104,3 +112,48 @@ def lineage(entry: LibraryEntry, depth: int = LINEAGE_DEPTH) -> list[Replication
         seen.add(link.source_id)
         current = link.source
     return chain
+
+
+@dataclass
+class EmbeddingProgress:
+    """Where the sentence embeddings of the knowledge base stand, for its administrators:
+    so many of so many, the run in progress and its estimated end, recent runs (a failed
+    one with its reason)."""
+
+    enabled: bool
+    entries: int
+    embedded: int
+    running: EmbeddingRun | None
+    estimated_end: datetime | None
+    runs: list[EmbeddingRun]
+
+    @property
+    def missing(self) -> int:
+        return max(self.entries - self.embedded, 0)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.embedded / self.entries) if self.entries else 100
+
+
+def embedding_progress(*, recent: int = 5) -> EmbeddingProgress:
+    from labinov.library.search import embeddings
+
+    entries = LibraryEntry.objects.count()
+    missing = embeddings.missing() if entries else 0
+    runs = list(EmbeddingRun.objects.all()[:recent])
+    running = next((r for r in runs if r.status == EmbeddingRun.Status.RUNNING), None)
+    estimated_end = None
+    if running and running.embedded:
+        # The pace of this run so far, applied to what is still missing.
+        elapsed = (running.updated_at - running.started_at).total_seconds()
+        if elapsed > 0:
+            estimated_end = timezone.now() + timedelta(seconds=missing * elapsed / running.embedded)
+    return EmbeddingProgress(
+        enabled=embeddings.enabled(),
+        entries=entries,
+        embedded=entries - missing,
+        running=running,
+        estimated_end=estimated_end,
+        runs=runs,
+    )

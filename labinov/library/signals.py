@@ -7,8 +7,11 @@ from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
 
 from labinov.core import workers
-from labinov.library.models import ImportRun
+from labinov.library.models import EmbeddingRun, ImportRun
 from labinov.library.tasks import (
+    embed_library_entries,
+    embedding_error_message,
+    fail_embedding_run,
     fail_unfinished_run,
     import_library_file,
     unexpected_error_message,
@@ -61,3 +64,34 @@ def fail_abandoned_runs(sender, **kwargs) -> None:
         args = result.args_kwargs.get("args") or [None]
         if args[0] in runs:
             fail_unfinished_run(args[0], failure_message(result.exception_class_path))
+
+
+def embedding_stopped_message() -> str:
+    return _(
+        "The background worker stopped before this run finished. The entries embedded so "
+        "far are kept; the rest is queued again and a worker embeds it when it starts."
+    )
+
+
+@receiver(task_finished)
+def resume_a_stopped_embedding(sender, task_result, **kwargs) -> None:
+    """An embedding task that failed ends its run with the reason; when its worker was
+    stopped or killed (not an error of the work), the rest is queued again, so that the
+    next worker resumes where it stopped (only entries without a vector are embedded)."""
+    if task_result.task.module_path != embed_library_entries.module_path:
+        return
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    error = task_result.errors[-1].exception_class_path if task_result.errors else ""
+    stopped = error in WORKER_STOPPED
+    for run_id in EmbeddingRun.objects.filter(task_id=str(task_result.id)).values_list(
+        "pk", flat=True
+    ):
+        fail_embedding_run(
+            run_id,
+            embedding_stopped_message()
+            if stopped
+            else embedding_error_message(error.rsplit(".", 1)[-1] or "?"),
+        )
+    if stopped:
+        embed_library_entries.enqueue()

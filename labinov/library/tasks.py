@@ -12,14 +12,16 @@ exception, in library/signals.py for a worker that stopped."""
 
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from labinov.core import background
 from labinov.core.errors import NotAllowed
 from labinov.library import actions
 from labinov.library.exchange import ExchangeError, estimate_rows, iter_rows, read_file
-from labinov.library.models import ImportRun
+from labinov.library.models import EmbeddingRun, ImportRun
 from labinov.library.search import embeddings
 
 logger = logging.getLogger(__name__)
@@ -115,8 +117,55 @@ def _import(run_id: int) -> str:
     )
 
 
-@task()
-def embed_library_entries() -> int:
+@task(takes_context=True)
+def embed_library_entries(context) -> int:
     """Embed the entries that have no sentence embedding yet (queued after every write
-    of the knowledge base; several queued runs find nothing left to do)."""
-    return embeddings.embed_missing()
+    of the knowledge base; several queued runs find nothing left to do), at low priority
+    and a batch at a time, its progress on an ``EmbeddingRun``. A run whose worker stops
+    is ended by library/signals.py, which queues the rest again."""
+    # Low priority before the model loads (loading it is work too), and again before each
+    # batch for the threads the model started since.
+    background.lower_priority()
+    if not embeddings.enabled() or not embeddings.missing():
+        return 0
+    run_id = _start_embedding_run(str(context.task_result.id))
+    try:
+        done = embeddings.embed_missing(
+            progress=lambda n: _embedding_progress(run_id, n),
+            pause=settings.BACKGROUND_PAUSE,
+            before_batch=background.lower_priority,
+        )
+    except Exception as exc:
+        logger.exception("Embedding run %s failed", run_id)
+        fail_embedding_run(run_id, embedding_error_message(type(exc).__name__))
+        raise
+    _embedding_progress(run_id, done, status=EmbeddingRun.Status.DONE)
+    return done
+
+
+def _start_embedding_run(task_id: str) -> int:
+    return EmbeddingRun.objects.create(task_id=task_id, missing_at_start=embeddings.missing()).pk
+
+
+def _embedding_progress(run_id: int, embedded: int, status: str | None = None) -> None:
+    fields = {"embedded": embedded, "updated_at": timezone.now()}
+    if status:
+        fields.update(status=status, finished_at=timezone.now())
+    EmbeddingRun.objects.filter(pk=run_id).update(**fields)
+
+
+def fail_embedding_run(run_id: int, message: str) -> bool:
+    """End a run that is still running as failed; False if it had ended."""
+    return bool(
+        EmbeddingRun.objects.filter(pk=run_id, status=EmbeddingRun.Status.RUNNING).update(
+            status=EmbeddingRun.Status.FAILED, message=message, finished_at=timezone.now()
+        )
+    )
+
+
+def embedding_error_message(error_name: str) -> str:
+    return _(
+        "Embedding stopped on an unexpected error (%(error)s). The entries embedded so far "
+        "are kept; the next change to the knowledge base, or `labinov embed-library`, "
+        "embeds the rest. If it happens again, check the server log."
+    ) % {"error": error_name}

@@ -22,6 +22,7 @@ from labinov.library.models import LibraryEntry
 from labinov.library.search.engine import FACETS
 from labinov.library.sectors import sector_label
 from labinov.library.selectors import (
+    embedding_progress,
     entries_visible_to,
     import_runs_visible_to,
     lineage,
@@ -209,7 +210,11 @@ def import_file(request):
         )
         return redirect("library:import_run", pk=run.pk)
     runs = import_runs_visible_to(request.user)[:10]
-    return render(request, "library/import.html", {"form": form, "runs": runs})
+    return render(
+        request,
+        "library/import.html",
+        {"form": form, "runs": runs, "embedding": embedding_progress()},
+    )
 
 
 @login_required

@@ -28,6 +28,8 @@ def fresh_setting():
 @pytest.fixture
 def tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The task would lower the priority of the process that runs it: here, the test run.
+    settings.BACKGROUND_NICE = 0
 
 
 def vector_of(source_id):
@@ -114,3 +116,29 @@ def test_the_cli_embeds_what_is_missing(db, settings):
     embeddings._encoder.cache_clear()
     with pytest.raises(CommandError, match="LABINOV_EMBEDDINGS"):
         call_command("embed_library")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("platform_admin", True), ("coordinator", True), ("leader", False), (None, False)],
+)
+def test_administrators_see_the_progress_of_the_embeddings(
+    people, client_for, role, allowed, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.import_entries(
+            acting_user=SystemActor("test"),
+            rows=[row(f"p-{n}", problem=f"antrean pasien nomor {n}") for n in range(3)],
+        )
+    client = client_for(people[role] if role else None)
+    response = client.get("/api/v1/library/embeddings")
+    if not allowed:
+        assert response.status_code == (403 if role else 401)
+        return
+    body = response.json()
+    assert (body["entries"], body["embedded"], body["missing"]) == (3, 3, 0)
+    (run,) = body["runs"]  # the task ran once, after the import committed
+    assert (run["status"], run["missing_at_start"], run["embedded"]) == ("selesai", 3, 3)
+    page = client.get("/pustaka/impor/").content.decode()
+    assert "3 dari 3 entri sudah memiliki embedding (100%)" in page

