@@ -121,7 +121,7 @@ class EnrolUnitForm(forms.Form):
     enrolled, cannot join."""
 
     unit = forms.IntegerField(
-        label=_("Unit to enrol"),
+        label=_("Or one unit"),
         widget=forms.Select,
         error_messages={"required": _("Choose a unit."), "invalid": _("Choose a unit.")},
     )
