@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install messages clean load
+.PHONY: run test lint format install messages clean load browser-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,17 @@ run: $(STAMP)
 	$(BIN)/labinov demo --if-empty
 	$(BIN)/labinov serve --host $(HOST) --port $(PORT)
 
+# axe-core for the accessibility browser test, from the npm registry, pinned in
+# tests/browser/package-lock.json; installed once (when node_modules is missing). Without
+# npm the test is skipped and says why.
+browser-tools:
+	@if [ -e tests/browser/node_modules/axe-core/axe.min.js ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: axe-core not installed, tests/browser/test_pages_a11y.py will be skipped"; fi
+
 # pytest exits 5 when it collected no test: a failure too, said in words.
-test: $(STAMP)
+test: $(STAMP) browser-tools
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "no tests collected: that is a failure"; fi; exit $$rc
 

@@ -2,6 +2,7 @@
 99.xx range so they never collide with a real Kemendagri code."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from labinov.accounts.models import RoleAssignment, User
@@ -63,3 +64,52 @@ def programme_with_plan(*, region, title: str, year: int, plan: dict | None = No
         for key, (start, end) in (plan or {}).items()
     )
     return programme
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = "lab.LabProgramme"
+
+    region = factory.SubFactory(RegionFactory)
+    title = factory.Sequence(lambda n: f"Laboratorium Inovasi Uji {n}")
+    year = 2025
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "lab.Enrolment"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    unit = factory.SubFactory(UnitFactory, region=factory.SelfAttribute("..programme.region"))
+
+
+class InnovationFactory(DjangoModelFactory):
+    """An innovation written directly as test data (the writers are tested through
+    ``start_innovation``); at ``stage`` "design" unless told."""
+
+    class Meta:
+        model = "innovations.Innovation"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    name = factory.Sequence(lambda n: f"Inovasi Uji {n}")
+
+
+class GateDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = "lab.GateDecision"
+
+    from_stage = "design"
+    to_stage = "deliver"
+    decision = "approved"
+    reason = "Lengkap."
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class ServiceMeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = "innovations.ServiceMeasure"
+
+    measure = "days"
+    baseline = 10
+    target = 5
+    actual = 4

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from labinov.innovations.charts import bars
 from labinov.innovations.models import Innovation, Milestone, ServiceMeasure
-from labinov.innovations.selectors import STUCK_AFTER_DAYS, days_in_stages
+from labinov.innovations.selectors import STUCK_AFTER_DAYS, days_in_stages, with_approvals
 from labinov.lab.stages import Subject, get_stage, keys_of
 
 LOWER_IS_BETTER = [
@@ -91,7 +92,7 @@ def portfolio(qs: QuerySet[Innovation], *, today=None, now=None) -> dict:
         for key, n in entry["stages"].items():
             stage_totals[key] += n
     spent = {k: [] for k in keys_of(Subject.INNOVATION)}
-    for innovation in qs:
+    for innovation in with_approvals(qs):
         for key, days in days_in_stages(innovation, now=now).items():
             spent[key].append(days)
     time_in_stage = [
@@ -126,29 +127,12 @@ def portfolio(qs: QuerySet[Innovation], *, today=None, now=None) -> dict:
     }
 
 
-def bar_chart(rows: list[dict], *, value: str, label: str, width: int = 480, bar: int = 22) -> dict:
-    """Geometry of a horizontal bar chart drawn as inline SVG by the template."""
-    top = max((r[value] for r in rows), default=0) or 1
-    label_w = 170
-    span = width - label_w - 50
-    bars = []
-    for i, r in enumerate(rows):
-        length = round(span * r[value] / top) if r[value] else 0
-        bars.append(
-            {
-                **r,
-                "y": i * (bar + 8),
-                "x": label_w,
-                "w": length,
-                "label_text": str(r[label]),
-                "value_x": label_w + length + 6,
-                "value": r.get("display", r[value]),
-            }
-        )
-    return {
-        "width": width,
-        "height": len(rows) * (bar + 8) + 4,
-        "bar": bar,
-        "bars": bars,
-        "text_y": bar // 2 + 5,
-    }
+def bar_chart(rows: list[dict], *, value: str, label: str) -> dict:
+    """Geometry of the dashboard's horizontal bar charts: ``charts.bars`` (each name above
+    its bar, a 360-wide viewBox, so the text stays legible on a phone), each bar a link."""
+    return bars(
+        [
+            {**r, "name": r[label], "value": r[value], "display": r.get("display", r[value])}
+            for r in rows
+        ]
+    )

@@ -23,6 +23,7 @@ from labinov.lab.selectors import (
     with_enrolment_stages,
 )
 from labinov.lab.stages import STAGE_KEYS, Subject, keys_of
+from labinov.regions.models import Unit
 from labinov.regions.selectors import regions_visible_to
 
 router = Router(tags=["lab"])
@@ -347,6 +348,44 @@ def list_enrolments(request, programme_id: int, stage: str | None = None):
     if stage:
         qs = qs.filter(stage=stage)
     return qs
+
+
+class EnrolUnitIn(Schema):
+    unit: int = Field(description="the id of a unit of the programme's region")
+
+
+@router.post(
+    "/programmes/{programme_id}/enrolments",
+    response={201: EnrolmentOut},
+    summary="Enrol one unit in a programme",
+)
+def enrol_unit(request, programme_id: int, payload: EnrolUnitIn):
+    """The region's coordinator enrols one chosen unit. A unit of another region, or one
+    already enrolled, answers 400 and nothing changes (enrolling by kind is a page's form)."""
+    user = require_login(request)
+    programme = get_object_or_404(programmes_visible_to(user), pk=programme_id)
+    unit = Unit.objects.filter(pk=payload.unit).first()
+    if unit is None:
+        message = _("There is no unit with the id %(id)s.") % {"id": payload.unit}
+        raise ApiError(422, message, "invalid", [{"field": "unit", "message": message}])
+    enrolment = actions.enrol_unit(acting_user=user, programme=programme, unit=unit)
+    return Status(201, enrolment)
+
+
+@router.delete(
+    "/programmes/{programme_id}/enrolments/{enrolment_id}",
+    response={204: None},
+    summary="Remove one unit's enrolment",
+)
+def remove_enrolment(request, programme_id: int, enrolment_id: int):
+    """The region's coordinator takes a unit out of the programme while it has no work in
+    it yet (no pact, team, problem, decision, innovation...); otherwise 400, nothing
+    changes."""
+    user = require_login(request)
+    programme = get_object_or_404(programmes_visible_to(user), pk=programme_id)
+    enrolment = get_object_or_404(programme.enrolments.select_related("unit"), pk=enrolment_id)
+    actions.remove_enrolment(acting_user=user, enrolment=enrolment)
+    return Status(204, None)
 
 
 def _workspace(request, enrolment_id):

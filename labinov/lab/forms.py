@@ -115,6 +115,33 @@ class EnrolForm(forms.Form):
     )
 
 
+class EnrolUnitForm(forms.Form):
+    """One chosen unit. The list offers the region's units not yet enrolled; any unit id is
+    accepted here so that the action can say why another region's unit, or one already
+    enrolled, cannot join."""
+
+    unit = forms.IntegerField(
+        label=_("Or one unit"),
+        widget=forms.Select,
+        error_messages={"required": _("Choose a unit."), "invalid": _("Choose a unit.")},
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolled = programme.enrolments.values("unit_id")
+        units = Unit.objects.filter(region=programme.region).exclude(pk__in=enrolled)
+        self.fields["unit"].widget.choices = [
+            ("", "—"),
+            *((u.pk, f"{u.name} ({u.get_kind_display()})") for u in units.order_by("name")),
+        ]
+
+    def clean_unit(self):
+        unit = Unit.objects.filter(pk=self.cleaned_data["unit"]).first()
+        if unit is None:
+            raise forms.ValidationError(_("Choose a unit."))
+        return unit
+
+
 class InviteHeadForm(forms.Form):
     enrolment = forms.ChoiceField(label=_("Unit"))
     first_name = forms.CharField(label=_("First name"), max_length=150)

@@ -11,6 +11,12 @@ urlpatterns = [
     path("<int:pk>/", programmes.programme_detail, name="programme"),
     path("<int:pk>/ubah/", programmes.programme_edit, name="edit"),
     path("<int:pk>/daftarkan/", programmes.programme_enrol, name="enrol"),
+    path("<int:pk>/daftarkan/unit/", programmes.programme_enrol_unit, name="enrol_unit"),
+    path(
+        "<int:pk>/keluarkan/<int:enrolment_pk>/",
+        programmes.programme_unenrol,
+        name="unenrol",
+    ),
     path("<int:pk>/undang/", programmes.programme_invite, name="invite"),
     path("<int:pk>/papan/", programmes.programme_board, name="board"),
     path("<int:pk>/ringkasan/", programmes.programme_summary, name="summary"),

@@ -30,8 +30,10 @@ from labinov.lab.actions.gates import (
 )
 from labinov.lab.actions.programmes import (
     create_programme,
+    enrol_unit,
     enrol_units,
     invite_unit_head,
+    remove_enrolment,
     set_coaches,
     update_programme,
 )
@@ -41,6 +43,8 @@ AUDIT_ACTIONS = {
     "lab.programme.updated": gettext_lazy("Lab programme changed"),
     "lab.programme.coaches_set": gettext_lazy("Programme coaches set"),
     "lab.units.enrolled": gettext_lazy("Units enrolled"),
+    "lab.unit.enrolled": gettext_lazy("Unit enrolled"),
+    "lab.unit.unenrolled": gettext_lazy("Unit's enrolment removed"),
     "lab.pact.signed": gettext_lazy("Innovation pact signed"),
     "lab.team.member_added": gettext_lazy("Team member added"),
     "lab.team.member_invited": gettext_lazy("Team member invited"),
@@ -69,6 +73,7 @@ __all__ = [
     "add_team_member",
     "create_programme",
     "decide_gate",
+    "enrol_unit",
     "enrol_units",
     "has_open_gate",
     "invite_team_member",
@@ -76,6 +81,7 @@ __all__ = [
     "may_decide",
     "may_reopen",
     "remove_cause",
+    "remove_enrolment",
     "remove_team_member",
     "reopen_stage",
     "restore_cause",

@@ -10,7 +10,7 @@ from labinov.core.errors import ActionError
 from labinov.lab.actions._common import clean_or_refuse, ensure_manages
 from labinov.lab.models import Enrolment, LabProgramme, StagePlan
 from labinov.lab.plan import Dates, PlanInvalid, check_plan, describe, unknown_stages
-from labinov.lab.stages import STAGE_KEYS
+from labinov.lab.stages import STAGE_KEYS, Subject, first_of
 from labinov.regions.models import Unit
 
 PROGRAMME_FIELDS = ("title", "year", "status", "is_public", "pact_text")
@@ -227,3 +227,64 @@ def invite_unit_head(
         unit=enrolment.unit,
         request=request,
     )
+
+
+def work_of(enrolment: Enrolment) -> list[str]:
+    """What the enrolled unit has done in the programme, by kind (commitment, team, problems,
+    gate decisions, comments, innovations...): every table that points at the enrolment,
+    found by the model's relations so that a new kind of work counts without changing this."""
+    found = []
+    for relation in Enrolment._meta.related_objects:
+        related = relation.related_model._default_manager.filter(**{relation.field.name: enrolment})
+        if related.exists():
+            found.append(str(relation.related_model._meta.verbose_name_plural))
+    return found
+
+
+@transaction.atomic
+def enrol_unit(*, acting_user, programme: LabProgramme, unit: Unit) -> Enrolment:
+    """Enrol one chosen unit of the programme's region."""
+    ensure_manages(acting_user, programme)
+    if unit.region_id != programme.region_id:
+        raise ActionError(
+            _("Only units of %(region)s may join this programme.") % {"region": programme.region},
+            field="unit",
+        )
+    if programme.enrolments.filter(unit=unit).exists():
+        raise ActionError(
+            _("%(unit)s is already enrolled in this programme.") % {"unit": unit}, field="unit"
+        )
+    enrolment = Enrolment.objects.create(programme=programme, unit=unit)
+    record_event(
+        acting_user=acting_user,
+        action="lab.unit.enrolled",
+        obj=enrolment,
+        region=programme.region,
+        details={"programme": programme.pk, "unit": unit.pk},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def remove_enrolment(*, acting_user, enrolment: Enrolment) -> None:
+    """Take one unit out of the programme, only while it has no work in it yet: its work
+    (problems, decisions, innovations...) is the lab's record and is never deleted here."""
+    programme = enrolment.programme
+    ensure_manages(acting_user, programme)
+    work = work_of(enrolment)
+    if work or enrolment.stage != first_of(Subject.ENROLMENT).key:
+        raise ActionError(
+            _(
+                "%(unit)s already has work in this programme (%(work)s): "
+                "its enrolment cannot be removed."
+            )
+            % {"unit": enrolment.unit, "work": ", ".join(work) or _("a stage passed")}
+        )
+    record_event(
+        acting_user=acting_user,
+        action="lab.unit.unenrolled",
+        obj=programme,
+        region=programme.region,
+        details={"unit": enrolment.unit_id, "unit_name": enrolment.unit.name},
+    )
+    enrolment.delete()

@@ -13,6 +13,7 @@ from labinov.lab import actions
 from labinov.lab.filtersets import ProgrammeFilterSet
 from labinov.lab.forms import (
     EnrolForm,
+    EnrolUnitForm,
     InviteHeadForm,
     ProgrammeForm,
 )
@@ -97,7 +98,7 @@ def programme_edit(request, pk):
     )
 
 
-def programme_detail(request, pk):
+def programme_detail(request, pk, *, enrol_unit_form=None, status=200):
     programme = get_object_or_404(programmes_visible_to(request.user), pk=pk)
     access = get_access(request.user)
     manages = access.manages_region(programme.region_id)
@@ -111,8 +112,9 @@ def programme_detail(request, pk):
     }
     if manages:
         context["enrol_form"] = EnrolForm()
+        context["enrol_unit_form"] = enrol_unit_form or EnrolUnitForm(programme=programme)
         context["invite_form"] = InviteHeadForm(programme=programme)
-    return render(request, "lab/programme_detail.html", context)
+    return render(request, "lab/programme_detail.html", context, status=status)
 
 
 @login_required
@@ -136,6 +138,55 @@ def programme_enrol(request, pk):
     else:
         messages.success(request, _("%(n)d units were enrolled.") % {"n": len(created)})
     return redirect(programme)
+
+
+@login_required
+@require_POST
+def programme_enrol_unit(request, pk):
+    """Enrol one chosen unit; a refusal shows the programme page again (400) with why."""
+    programme = get_object_or_404(programmes_visible_to(request.user), pk=pk)
+    if not get_access(request.user).manages_region(programme.region_id):
+        raise NotAllowed(_("Only the region's coordinator may enrol units."))
+    form = EnrolUnitForm(request.POST, programme=programme)
+    if form.is_valid():
+        unit = form.cleaned_data["unit"]
+        enrolment = apply_action(
+            form, actions.enrol_unit, acting_user=request.user, programme=programme, unit=unit
+        )
+        if enrolment is not None:
+            messages.success(request, _("%(unit)s was enrolled.") % {"unit": unit})
+            return redirect(programme)
+    return programme_detail(request, pk, enrol_unit_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_unenrol(request, pk, enrolment_pk):
+    """Remove one unit's enrolment, after a confirmation page (no JavaScript needed)."""
+    programme = get_object_or_404(programmes_visible_to(request.user), pk=pk)
+    if not get_access(request.user).manages_region(programme.region_id):
+        raise NotAllowed(_("Only the region's coordinator may remove a unit's enrolment."))
+    enrolment = get_object_or_404(
+        programme.enrolments.select_related("unit", "programme"), pk=enrolment_pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            actions.remove_enrolment(acting_user=request.user, enrolment=enrolment)
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                _("%(unit)s is no longer enrolled in this programme.") % {"unit": enrolment.unit},
+            )
+            return redirect(programme)
+    return render(
+        request,
+        "lab/unenrol_confirm.html",
+        {"programme": programme, "enrolment": enrolment, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required
