@@ -34,7 +34,14 @@ from labinov.innovations.dashboard import apply_figure
 from labinov.innovations.improvements import service_rollups
 from labinov.innovations.models import Expo, Innovation, JuryScore
 from labinov.innovations.selectors import innovations_visible_to
-from labinov.lab.models import Comment, Enrolment, GateDecision, LabProgramme, Problem
+from labinov.lab.models import (
+    Comment,
+    Commitment,
+    Enrolment,
+    GateDecision,
+    LabProgramme,
+    Problem,
+)
 from labinov.lab.selectors import (
     board,
     current_workspaces,
@@ -70,6 +77,14 @@ def _decided_by(role) -> tuple[list[str], list[str]]:
     return keys[Subject.ENROLMENT], keys[Subject.INNOVATION]
 
 
+#: What shows that a unit has worked in a stage whose gate is decided (one condition, so the
+#: queue stays one query); a stage not named here counts every unit in it.
+UNIT_STARTED = {
+    "drum_up": Q(Exists(Commitment.objects.filter(enrolment=OuterRef("pk")))),
+    "diagnose": Q(Exists(Problem.objects.filter(enrolment=OuterRef("pk")))),
+}
+
+
 def gates_waiting(user, region_ids, *, role=Role.COACH, now=None) -> dict:
     """The gates ``role`` decides that are open in these regions' running or prepared
     programmes, for units and innovations alike, the longest waiting first. A subject waits
@@ -87,9 +102,15 @@ def gates_waiting(user, region_ids, *, role=Role.COACH, now=None) -> dict:
         ),
     )
     open_programmes = ~Q(programme__status=LabProgramme.Status.CLOSED)
+    # A unit waits for a decision once it has worked in its stage; the 80-odd units of a
+    # lab that have not started are the coordinator's board, not the coach's queue.
+    started = Q()
+    for key in enrolment_keys:
+        started |= Q(stage=key) & UNIT_STARTED.get(key, Q())
     units = (
         workspaces_visible_to(user)
         .filter(open_programmes, programme__region_id__in=region_ids, stage__in=enrolment_keys)
+        .filter(started)
         .annotate(since=Coalesce(entered, "enrolled_at", output_field=DateTimeField()))
         .order_by("since", "id")
     )

@@ -63,9 +63,17 @@ def test_coach_sees_gates_waiting_oldest_first_with_links(client_for, people, re
         enrolled_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     )
     innovation = Innovation.objects.get(enrolment=second)
+    untouched = grow(region, programme, 1, prefix="Belum Mulai")[0]
+    # A unit waits for the coach once it has worked in its stage (signed its pact).
+    first.refresh_from_db()
+    if first.stage == "drum_up" and not hasattr(first, "commitment"):
+        actions.sign_commitment(
+            acting_user=SYSTEM, enrolment=first, signer_name="dr. Uji", signer_position="Kepala"
+        )
     page = home(client_for(people["coach"]))
     assert "Keputusan gerbang yang menunggu" in page
     assert page.index("Unit 000") < page.index("Unit 001")
+    assert reverse("lab:workspace", kwargs={"pk": untouched.pk}) + "#gate" not in page
     assert reverse("lab:workspace", kwargs={"pk": first.pk}) + "#gate" in page
     assert reverse("innovations:detail", kwargs={"pk": innovation.pk}) + "#gate" in page
 
