@@ -1,13 +1,14 @@
-"""Search over the knowledge base: plan the query, fetch candidates from the database's
-full-text index, rank them with ``ranking`` and count facets.
+"""Search over the knowledge base: find the exact top k of ``ranking.score`` with the
+database's full-text index, and count facets.
 
-Query planning keeps the cost bounded whatever the size of the knowledge base: concepts are
-taken rarest first while their summed document frequencies stay within a budget of
-postings (common words such as "warga" or "pelayanan" then only re-rank, never fetch); when
-even the rarest concept is common, the two rarest must both match. At most
-``CANDIDATES`` records are fetched in the index's own order and re-ranked here.
+The answer is rank-safe at any size (``top_matches``): a bounded first fetch
+(``candidate_ids``: rare concepts ranked by the database within a postings budget, the
+first matches of the common ones) gives a threshold, and the database then returns every
+record that could still beat it, judged by per-concept upper bounds (MaxScore); those are
+scored here. See docs/search.md.
 """
 
+import heapq
 import html
 import re
 from dataclasses import dataclass, field
@@ -203,6 +204,192 @@ def candidate_ids(query: ranking.Query, vocab: ranking.Vocabulary, filters: dict
     return ids
 
 
+@dataclass
+class _Group:
+    """A concept the index can answer: its upper bound and its alternatives."""
+
+    bound: float
+    alts: list
+
+
+def _bounded_groups(query: ranking.Query, vocab: ranking.Vocabulary) -> list[_Group]:
+    """The concepts a record can match (an alternative whose terms are all indexed),
+    highest upper bound (rarest) first."""
+    out = []
+    for concept in query.concepts:
+        alts = [a for a in concept.alternatives if all(vocab.df(t) for t in a)]
+        if alts and any(map(_FTS_SAFE.match, (t for a in alts for t in a))):
+            out.append(_Group(ranking.concept_bound(concept), alts))
+    return sorted(out, key=lambda g: -g.bound)
+
+
+#: Nodes of the "could still reach the top" expression before it is widened (safely).
+VIABLE_NODES = 200
+
+
+def _viable(groups: list[_Group], concepts: int, theta: float):
+    """A boolean expression (nested ``("and"|"or", [...])``, ``int`` = a group, ``True``,
+    ``False``) matched by every record that could score at least ``theta``: a record
+    matching only the groups of a set S scores at most ``ranking.bound(sum of their
+    bounds, |S|)``. Groups go highest bound first; past ``VIABLE_NODES`` a branch is
+    widened to "any of the remaining groups", which matches more, never fewer."""
+    suffix = [0.0] * (len(groups) + 1)
+    for i in range(len(groups) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + groups[i].bound
+    nodes = 0
+
+    def walk(i: int, acc: float, count: int):
+        nonlocal nodes
+        if ranking.bound(acc, count, concepts) >= theta:
+            return True
+        if i == len(groups):
+            return False
+        if ranking.bound(acc + suffix[i], count + len(groups) - i, concepts) < theta:
+            return False
+        nodes += 1
+        if nodes > VIABLE_NODES:
+            # Widen: a record that matches none of groups i..j-1 cannot reach θ once the
+            # groups from j on cannot (MaxScore's "essential" lists).
+            j = i + 1
+            while ranking.bound(acc + suffix[j], count + len(groups) - j, concepts) >= theta:
+                j += 1
+            return ("or", list(range(i, j)))
+        take = walk(i + 1, acc + groups[i].bound, count + 1)
+        skip = walk(i + 1, acc, count)
+        with_i = i if take is True else (("and", [i, take]) if take is not False else False)
+        if skip is False:
+            return with_i
+        if with_i is False:
+            return skip
+        if skip is True:
+            return True
+        return ("or", [with_i, skip])
+
+    return walk(0, 0.0, 0)
+
+
+def _render(node, groups: list[_Group]) -> str:
+    if connection.vendor == "postgresql":
+        and_, or_, alternative = " & ", " | ", _tsquery_alternative
+    else:
+        and_, or_, alternative = " AND ", " OR ", _fts_alternative
+    if isinstance(node, bool):
+        raise ValueError("a constant has no full-text expression")
+    if isinstance(node, int):
+        return "(" + or_.join(filter(None, map(alternative, groups[node].alts))) + ")"
+    joiner = and_ if node[0] == "and" else or_
+    return "(" + joiner.join(_render(child, groups) for child in node[1]) + ")"
+
+
+def _fetch_terms(expression: str, filters: dict, exclude: set[int], limit: int | None = None):
+    """(id, index_name, index_main, index_rest) of the records matching the expression."""
+    where, params = _filter_sql(filters)
+    table = LibraryEntry._meta.db_table
+    columns = "e.id, e.index_name, e.index_main, e.index_rest"
+    cap = f" LIMIT {int(limit)}" if limit else ""
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT {columns} FROM library_fts f JOIN {table} e ON e.id = f.rowid "
+            f"WHERE library_fts MATCH %s{where}{cap}"
+        )
+    elif connection.vendor == "postgresql":
+        sql = (
+            f"SELECT {columns} FROM {table} e WHERE e.search_vector @@ to_tsquery('simple', %s)"
+            f"{where}{cap}"
+        )
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [expression, *params])
+        for row in cursor:
+            if row[0] not in exclude:
+                yield row
+
+
+def _rows_by_id(ids: list[int]):
+    table = LibraryEntry._meta.db_table
+    out = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f"SELECT id, index_name, index_main, index_rest FROM {table} "
+                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            out += cursor.fetchall()
+    return out
+
+
+def top_matches(
+    query: ranking.Query,
+    vocab: ranking.Vocabulary,
+    filters: dict,
+    depth: int,
+    avg_lengths: tuple[float, float, float],
+) -> tuple[list[tuple[float, int]], int]:
+    """The records scored (score, id), best first, ties by id, whose first ``depth`` are
+    exactly the ``depth`` best of all matching records by ``ranking.score`` (what scoring
+    every matching record would give); and how many records were fetched.
+
+    Rank-safe top-k (MaxScore over concepts): a first, bounded fetch (``candidate_ids``)
+    gives scores, the ``depth``-th of which is the threshold θ. A record matching only a
+    set S of the query's concepts scores at most ``ranking.bound(Σ concept_bound, |S|)``,
+    so only the records matching a set whose bound reaches θ can still enter the top:
+    that condition is written as one full-text expression (``_viable``), the database
+    returns every record matching it, and each is scored here. Common concepts, whose
+    bound is small, thus only narrow; they never make the database return half the table
+    unless the query has nothing rarer. Before the final fetch, a few capped fetches at a
+    higher threshold raise θ cheaply (they can only raise it: every score is real).
+    """
+    groups = _bounded_groups(query, vocab)
+    concepts = len(query.concepts)
+    if not groups:
+        return [], 0
+    scores: dict[int, float] = {}
+
+    def add(rows) -> None:
+        for pk, name, main, rest in rows:
+            value = ranking.score_text(query, (name, main, rest), avg_lengths)
+            if value > 0:
+                scores[pk] = value
+
+    def theta() -> float:
+        if len(scores) < depth:
+            return 0.0
+        return heapq.nlargest(depth, scores.values())[-1]
+
+    seen: set[int] = set()
+
+    def fetch(node, limit=None) -> None:
+        if node is False:
+            return
+        if node is True:  # everything matching any concept
+            node = ("or", list(range(len(groups))))
+        rows = list(_fetch_terms(_render(node, groups), filters, seen, limit))
+        seen.update(r[0] for r in rows)
+        add(rows)
+
+    if vocab.total > SMALL_CORPUS:
+        first = candidate_ids(query, vocab, filters)
+        rows = _rows_by_id(first)
+        seen.update(first)
+        add(rows)
+        # Raise θ with capped fetches of the records that could score far above it, from
+        # the highest possible score down (each cheap: only records matching much).
+        target = ranking.bound(sum(g.bound for g in groups), len(groups), concepts)
+        while (target := target * SEED_STEP) > theta():
+            fetch(_viable(groups, concepts, target), limit=SEED_ROWS)
+    fetch(_viable(groups, concepts, theta()))
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(value, pk) for pk, value in ranked], len(seen)
+
+
+#: Rows each θ-raising fetch may return, and how far its target drops each time.
+SEED_ROWS = 500
+SEED_STEP = 0.8
+
+
 def _document(entry: LibraryEntry) -> ranking.Document:
     return ranking.Document(
         entry.pk, (entry.index_name.split(), entry.index_main.split(), entry.index_rest.split())
@@ -256,21 +443,22 @@ def search(
     if not analysis.words(text):
         return _browse(filters, limit, offset, with_facets)
     query, vocab = parse_query(text, stats)
-    ids = candidate_ids(query, vocab, filters)
-    columns = ("id", "index_name", "index_main", "index_rest", *FACETS)
-    rows = LibraryEntry.objects.filter(pk__in=ids).values_list(*columns)
     lengths = (
         stats.name_length / max(stats.entries, 1),
         stats.main_length / max(stats.entries, 1),
         stats.rest_length / max(stats.entries, 1),
     )
-    scored = []
-    for row in rows:
-        doc = ranking.Document(row[0], (row[1].split(), row[2].split(), row[3].split()))
-        value = ranking.score(query, doc, lengths)
-        if value > 0:
-            scored.append((value, row[0], dict(zip(FACETS, row[4:], strict=True))))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    # Exact for the page asked; the list goes on (for facets, the count and the semantic
+    # re-ranking) with the best of the other records scored, up to CANDIDATES.
+    top, examined = top_matches(query, vocab, filters, offset + limit, lengths)
+    top = top[: max(CANDIDATES, offset + limit)]
+    facet_rows = {
+        row[0]: dict(zip(FACETS, row[1:], strict=True))
+        for row in LibraryEntry.objects.filter(pk__in=[pk for _s, pk in top]).values_list(
+            "id", *FACETS
+        )
+    }
+    scored = [(value, pk, facet_rows[pk]) for value, pk in top if pk in facet_rows]
     if semantic:
         scored = embeddings.rerank(text, scored)
     page_ids = [pk for _s, pk, _f in scored[offset : offset + limit]]
@@ -283,7 +471,7 @@ def search(
         hits,
         len(scored),
         _facets([f for _s, _pk, f in scored]) if with_facets else {},
-        capped=len(ids) >= CANDIDATES,
+        capped=examined > len(scored),
     )
 
 
