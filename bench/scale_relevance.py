@@ -145,12 +145,30 @@ def main() -> None:
         "--postgres-url", default="postgres://postgres@127.0.0.1:5432/labinov_scale_relevance"
     )
     parser.add_argument(
-        "--reuse", action="store_true", help="SQLite: search the database of an earlier run"
+        "--reuse",
+        action="store_true",
+        help="search the database of an earlier run (PostgreSQL: when it holds the corpus)",
+    )
+    parser.add_argument(
+        "--unranked-cap",
+        action="store_true",
+        help="past the cap, keep the first matches found instead of the database's best",
+    )
+    parser.add_argument(
+        "--max-candidates",
+        default="",
+        help="comma-separated LABINOV_SEARCH_MAX_CANDIDATES values to measure in turn "
+        "(default: the setting's)",
     )
     parser.add_argument(
         "--verify", action="store_true", help="compare with the engine's exhaustive ranking"
     )
-    parser.add_argument("--rounds", type=int, default=2, help="timed rounds of all queries")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="timed rounds of all queries (0: time the relevance pass itself)",
+    )
     args = parser.parse_args()
 
     bench_dir = ROOT / "var" / "bench"
@@ -177,9 +195,17 @@ def main() -> None:
         reuse = False
         url = args.postgres_url
         name = url.rsplit("/", 1)[1]
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+        if args.reuse:
+            try:
+                with psycopg.connect(url) as conn:
+                    held = conn.execute("SELECT count(*) FROM library_libraryentry").fetchone()
+                    reuse = held[0] == args.generated + len(records)
+            except psycopg.Error:
+                reuse = False
+        if not reuse:
+            with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
     os.environ.update(
         DATABASE_URL=url,
         LABINOV_DATA_DIR=str(bench_dir),
@@ -204,7 +230,7 @@ def main() -> None:
         call_command("import_library", str(corpus), stdout=open(os.devnull, "w"))  # noqa: SIM115
         seconds = time.perf_counter() - started
         print(f"{args.database}: imported {LibraryEntry.objects.count()} rows in {seconds:.0f} s")
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not reuse:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE library_libraryentry")
     total = LibraryEntry.objects.count()
@@ -215,9 +241,6 @@ def main() -> None:
 
     lines = Path(args.queries).read_text(encoding="utf-8").splitlines()
     queries = [json.loads(line) for line in lines if line.strip()]
-
-    def labinov(q):
-        return [h.entry.source_id for h in engine.search(q, limit=10, semantic=False).hits]
 
     def exhaustive(q):
         """The engine's own scoring of every record matching any concept."""
@@ -232,7 +255,7 @@ def main() -> None:
             return []
         expression = engine._render(("or", list(range(len(groups)))), groups)
         scored = []
-        for pk, *fields in engine._fetch_terms(expression, {}, set()):
+        for pk, *fields in engine._fetch_terms(expression, {}):
             value = ranking.score_text(query, tuple(fields), lengths)
             if value > 0:
                 scored.append((-value, pk))
@@ -240,49 +263,87 @@ def main() -> None:
         keys = dict(LibraryEntry.objects.filter(pk__in=top).values_list("id", "source_id"))
         return [keys[pk] for pk in top]
 
-    systems = {
-        "plain BM25, exhaustive (tantivy)": lambda q: bm25(analysis.words(q)),
-        "Labinov search (lexical)": labinov,
-    }
-    if args.verify:
-        systems["Labinov's scoring, exhaustive (reference)"] = exhaustive
+    from django.conf import settings
+
+    caps = [int(c) for c in args.max_candidates.split(",") if c.strip()] or [
+        settings.LIBRARY_SEARCH_MAX_CANDIDATES
+    ]
     print(
         f"\n{total} records ({len(records)} real), {len(queries)} queries "
         f"({Path(args.queries).name}), {args.database}\n"
     )
-    print(f"{'system':<44} {'nDCG@10':>8} {'Recall@10':>10}")
-    answers = {}
-    for name, run in systems.items():
-        recalls, ndcgs = [], []
-        answers[name] = []
+    print(f"{'system':<52} {'nDCG@10':>8} {'Recall@10':>10} {'exact':>6}")
+
+    def evaluate(name, run, exact=None):
+        recalls, ndcgs, ranked_all = [], [], []
         for q in queries:
             ranked = run(q["query"])
-            answers[name].append(ranked)
+            ranked_all.append(ranked)
             recall, ndcg = metrics(ranked, set(q["relevant"]), set(q.get("partial", [])))
             recalls.append(recall)
             ndcgs.append(ndcg)
-        print(f"{name:<44} {statistics.mean(ndcgs):>8.3f} {statistics.mean(recalls):>10.3f}")
-    if args.verify:
-        same = sum(
-            a == b
-            for a, b in zip(
-                answers["Labinov search (lexical)"],
-                answers["Labinov's scoring, exhaustive (reference)"],
-                strict=True,
-            )
+        proven = f"{sum(exact)}/{len(exact)}" if exact is not None else ""
+        print(
+            f"{name:<52} {statistics.mean(ndcgs):>8.3f} {statistics.mean(recalls):>10.3f} "
+            f"{proven:>6}"
         )
-        print(f"\nLabinov's top 10 equals the exhaustive ranking on {same} of {len(queries)}")
+        return ranked_all
 
-    timings = []
-    for _ in range(args.rounds):
-        for q in queries:
+    def timed(run, rounds=None):
+        timings = []
+        for _ in range(args.rounds if rounds is None else rounds):
+            for q in queries:
+                started = time.perf_counter()
+                run(q["query"])
+                timings.append(1000 * (time.perf_counter() - started))
+        return timings
+
+    def load() -> str:
+        return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+    runs = {}
+    evaluate("plain BM25, exhaustive (tantivy)", lambda q: bm25(analysis.words(q)))
+    reference = None
+    if args.verify:
+        reference = evaluate("Labinov's scoring, exhaustive (reference)", exhaustive)
+    engine.CAPPED_RANKED = not args.unranked_cap
+    kind = "first found" if args.unranked_cap else "database's best"
+    engine.search("warga", limit=10, semantic=False)  # load the spelling index once
+    for cap in caps:
+        settings.LIBRARY_SEARCH_MAX_CANDIDATES = cap
+        proven, pass_timings = [], []
+
+        def labinov(q, proven=proven, pass_timings=pass_timings):
             started = time.perf_counter()
-            engine.search(q["query"], limit=10, semantic=False)
-            timings.append(1000 * (time.perf_counter() - started))
+            found = engine.search(q, limit=10, semantic=False)
+            pass_timings.append(1000 * (time.perf_counter() - started))
+            proven.append(found.exact)
+            return [h.entry.source_id for h in found.hits]
+
+        before = load()
+        answers = evaluate(f"Labinov, max candidates {cap} ({kind})", labinov, proven)
+        if reference is not None:
+            same = sum(a == b for a, b in zip(answers, reference, strict=True))
+            print(f"  top 10 equals the exhaustive ranking on {same} of {len(queries)}")
+        if args.rounds:
+            before = load()
+            timings = timed(lambda q: engine.search(q, limit=10, semantic=False))
+        else:
+            timings = pass_timings
+        runs[cap] = (timings, before, load())
+    before = load()
+    tantivy_timings = timed(lambda q: bm25(analysis.words(q)), max(args.rounds, 1))
+    print()
+    for cap, (timings, before_cap, after_cap) in runs.items():
+        print(
+            f"Labinov search in-process, {args.database}, {total} records, max candidates "
+            f"{cap} ({kind}): p50 {statistics.median(timings):.0f} ms, p95 "
+            f"{percentile(timings, 95):.0f} ms, max {max(timings):.0f} ms "
+            f"({len(timings)} searches; {before_cap} before, {after_cap} after)"
+        )
     print(
-        f"\nLabinov search in-process, {args.database}, {total} records: "
-        f"p50 {statistics.median(timings):.0f} ms, p95 {percentile(timings, 95):.0f} ms, "
-        f"max {max(timings):.0f} ms ({len(timings)} searches)"
+        f"tantivy BM25 top 10, same queries: p50 {statistics.median(tantivy_timings):.1f} ms, "
+        f"p95 {percentile(tantivy_timings, 95):.1f} ms ({before}, {load()} after)"
     )
 
 

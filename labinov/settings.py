@@ -276,6 +276,11 @@ LABINOV_HARVEST_SECONDS = float(env("LABINOV_HARVEST_SECONDS", "120"))
 #: optional package is installed (`pip install 'labinov[embeddings]'`), "off" never.
 LIBRARY_EMBEDDINGS = env("LABINOV_EMBEDDINGS", "auto")
 
+#: Most records a knowledge-base search reads and scores in Python in its last fetch (the
+#: database's own best matches first). Below it the top k is exact; above it the answer is
+#: the best of those records, so that a search's cost stays bounded (docs/search.md).
+LIBRARY_SEARCH_MAX_CANDIDATES = int(env("LABINOV_SEARCH_MAX_CANDIDATES", "3000"))
+
 #: gunicorn worker processes of `labinov serve`.
 WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "3"))
 

@@ -97,3 +97,41 @@ def test_the_old_planner_would_have_lost_the_best_record(crafted):
     assert exhaustive(text, 1) == ["the-best"]
     found = engine.search(text, limit=10, semantic=False, snippets=False)
     assert found.hits[0].entry.source_id == "the-best"
+
+
+def test_a_capped_search_is_bounded_and_says_it_is_not_proven_exact(crafted, settings):
+    """Past ``LABINOV_SEARCH_MAX_CANDIDATES`` the last fetch reads only the database's
+    best matches: the search stays bounded, still answers, and says it is not exact."""
+    text = "antrean warga sampah jalan sekolah"
+    settings.LIBRARY_SEARCH_MAX_CANDIDATES = 10_000
+    full = engine.search(text, limit=10, semantic=False, snippets=False)
+    assert full.exact
+    assert [h.entry.source_id for h in full.hits] == exhaustive(text, 10)
+
+    settings.LIBRARY_SEARCH_MAX_CANDIDATES = 3
+    stats = LibraryStats.current()
+    query, vocab = engine.parse_query(text, stats)
+    lengths = tuple(
+        x / stats.entries for x in (stats.name_length, stats.main_length, stats.rest_length)
+    )
+    found = engine.top_matches(query, vocab, {}, 10, lengths)
+    assert not found.exact
+    # The first fetch, the θ-raising fetches and at most cap + 1 more: not every match.
+    assert found.examined < LibraryEntry.objects.count()
+    capped = engine.search(text, limit=10, semantic=False, snippets=False)
+    assert not capped.exact and capped.capped
+    assert len(capped.hits) == 10
+
+
+def test_the_capped_fetch_keeps_the_database_best_matches(crafted, settings):
+    """The capped fetch is ordered by the database's own ranking, not by storage order:
+    the record that holds every query word many times, written last, is among the few
+    records read."""
+    stats = LibraryStats.current()
+    query, vocab = engine.parse_query("pelayanan warga kantor desa", stats)
+    groups = engine._bounded_groups(query, vocab)
+    expression = engine._render(("or", list(range(len(groups)))), groups)
+    best = LibraryEntry.objects.get(source_id="the-best").pk
+    everything = [r[0] for r in engine._fetch_terms(expression, {})]
+    assert everything.index(best) > 5  # stored last: not among the first rows unordered
+    assert best in [r[0] for r in engine._fetch_terms(expression, {}, limit=5)]

@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils.safestring import SafeString, mark_safe
@@ -83,6 +84,9 @@ class Results:
     count: int
     facets: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
     capped: bool = False
+    #: False when the search read only its ``max_candidates()`` best-looking records
+    #: (by the database's ranking) of more that could have entered the top k.
+    exact: bool = True
 
 
 def parse_query(
@@ -281,29 +285,65 @@ def _render(node, groups: list[_Group]) -> str:
     return "(" + joiner.join(_render(child, groups) for child in node[1]) + ")"
 
 
-def _fetch_terms(expression: str, filters: dict, exclude: set[int], limit: int | None = None):
-    """(id, index_name, index_main, index_rest) of the records matching the expression."""
+def _fetch_terms(
+    expression: str, filters: dict, limit: int | None = None, *, ranked: bool = True
+) -> list[tuple]:
+    """(id, index_name, index_main, index_rest) of the records matching the expression.
+    With ``limit``: at most that many; ``ranked``, the database's own best first (FTS5's
+    bm25, PostgreSQL's ts_rank, with the field weights), so that a capped fetch keeps the
+    likeliest records, not the first ones (this makes the database match and rank every
+    record first); not ``ranked``, the first ones found (the index stops there)."""
+    if limit and not ranked:
+        where, params = _filter_sql(filters)
+        table = LibraryEntry._meta.db_table
+        columns = "e.id, e.index_name, e.index_main, e.index_rest"
+        if connection.vendor == "sqlite":
+            sql = (
+                f"SELECT {columns} FROM library_fts f JOIN {table} e ON e.id = f.rowid "
+                f"WHERE library_fts MATCH %s{where} LIMIT {int(limit)}"
+            )
+        else:
+            sql = (
+                f"SELECT {columns} FROM {table} e WHERE e.search_vector @@ "
+                f"to_tsquery('simple', %s){where} LIMIT {int(limit)}"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *params])
+            return cursor.fetchall()
     where, params = _filter_sql(filters)
     table = LibraryEntry._meta.db_table
     columns = "e.id, e.index_name, e.index_main, e.index_rest"
-    cap = f" LIMIT {int(limit)}" if limit else ""
     if connection.vendor == "sqlite":
-        sql = (
-            f"SELECT {columns} FROM library_fts f JOIN {table} e ON e.id = f.rowid "
-            f"WHERE library_fts MATCH %s{where}{cap}"
-        )
+        weights = ", ".join(str(w) for w in ranking.FIELD_WEIGHTS)
+        if limit and not where:
+            # Rank and cut in the index alone, then read only the rows kept.
+            sql = (
+                f"SELECT {columns} FROM (SELECT rowid, bm25(library_fts, {weights}) AS r "
+                f"FROM library_fts WHERE library_fts MATCH %s ORDER BY r LIMIT {int(limit)}) b "
+                f"JOIN {table} e ON e.id = b.rowid ORDER BY b.r"
+            )
+        else:
+            order = f" ORDER BY bm25(library_fts, {weights}) LIMIT {int(limit)}" if limit else ""
+            sql = (
+                f"SELECT {columns} FROM library_fts f JOIN {table} e ON e.id = f.rowid "
+                f"WHERE library_fts MATCH %s{where}{order}"
+            )
     elif connection.vendor == "postgresql":
+        order = (
+            " ORDER BY ts_rank('{0, 0.17, 0.33, 1.0}'::float4[], e.search_vector, q) DESC"
+            f" LIMIT {int(limit)}"
+            if limit
+            else ""
+        )
         sql = (
-            f"SELECT {columns} FROM {table} e WHERE e.search_vector @@ to_tsquery('simple', %s)"
-            f"{where}{cap}"
+            f"SELECT {columns} FROM {table} e, to_tsquery('simple', %s) q "
+            f"WHERE e.search_vector @@ q{where}{order}"
         )
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [expression, *params])
-        for row in cursor:
-            if row[0] not in exclude:
-                yield row
+        return cursor.fetchall()
 
 
 def _rows_by_id(ids: list[int]):
@@ -321,16 +361,32 @@ def _rows_by_id(ids: list[int]):
     return out
 
 
+def max_candidates() -> int:
+    """``LABINOV_SEARCH_MAX_CANDIDATES``: the most records the last fetch may score."""
+    return max(1, int(getattr(settings, "LIBRARY_SEARCH_MAX_CANDIDATES", 3_000)))
+
+
+@dataclass
+class TopMatches:
+    """``top_matches``' answer: the records scored (score, id), best first, ties by id;
+    how many records were read; and whether the first k are proven the exact top k."""
+
+    scored: list[tuple[float, int]]
+    examined: int
+    exact: bool
+
+
 def top_matches(
     query: ranking.Query,
     vocab: ranking.Vocabulary,
     filters: dict,
     depth: int,
     avg_lengths: tuple[float, float, float],
-) -> tuple[list[tuple[float, int]], int]:
+    limit: int | None = None,
+) -> TopMatches:
     """The records scored (score, id), best first, ties by id, whose first ``depth`` are
-    exactly the ``depth`` best of all matching records by ``ranking.score`` (what scoring
-    every matching record would give); and how many records were fetched.
+    the ``depth`` best of all matching records by ``ranking.score`` (what scoring every
+    matching record would give) when ``exact``; and how many records were fetched.
 
     Rank-safe top-k (MaxScore over concepts): a first, bounded fetch (``candidate_ids``)
     gives scores, the ``depth``-th of which is the threshold θ. A record matching only a
@@ -341,11 +397,16 @@ def top_matches(
     bound is small, thus only narrow; they never make the database return half the table
     unless the query has nothing rarer. Before the final fetch, a few capped fetches at a
     higher threshold raise θ cheaply (they can only raise it: every score is real).
+
+    Bounded cost: the final fetch reads at most ``limit`` (``max_candidates()``) records,
+    the database's own best matches of the expression first. When more match, only those
+    are scored and ``exact`` is False: the answer is then the best of the records read.
     """
+    limit = limit or max_candidates()
     groups = _bounded_groups(query, vocab)
     concepts = len(query.concepts)
     if not groups:
-        return [], 0
+        return TopMatches([], 0, True)
     scores: dict[int, float] = {}
 
     def add(rows) -> None:
@@ -361,14 +422,17 @@ def top_matches(
 
     seen: set[int] = set()
 
-    def fetch(node, limit=None) -> None:
+    def fetch(node, cap=None, ranked=True) -> int:
+        """Score the records matching ``node`` (at most ``cap``); how many matched."""
         if node is False:
-            return
+            return 0
         if node is True:  # everything matching any concept
             node = ("or", list(range(len(groups))))
-        rows = list(_fetch_terms(_render(node, groups), filters, seen, limit))
-        seen.update(r[0] for r in rows)
-        add(rows)
+        rows = _fetch_terms(_render(node, groups), filters, cap, ranked=ranked)
+        fresh = [r for r in rows if r[0] not in seen]
+        seen.update(r[0] for r in fresh)
+        add(fresh)
+        return len(rows)
 
     if vocab.total > SMALL_CORPUS:
         first = candidate_ids(query, vocab, filters)
@@ -378,16 +442,25 @@ def top_matches(
         # Raise θ with capped fetches of the records that could score far above it, from
         # the highest possible score down (each cheap: only records matching much).
         target = ranking.bound(sum(g.bound for g in groups), len(groups), concepts)
-        while (target := target * SEED_STEP) > theta():
-            fetch(_viable(groups, concepts, target), limit=SEED_ROWS)
-    fetch(_viable(groups, concepts, theta()))
+        # Unranked (the index stops at SEED_ROWS), and no more rows than the cap in all.
+        while (target := target * SEED_STEP) > theta() and len(seen) < limit:
+            fetch(_viable(groups, concepts, target), cap=SEED_ROWS, ranked=False)
+    # First found, one more than the cap: a full answer proves that nothing was left out.
+    final = _viable(groups, concepts, theta())
+    exact = fetch(final, cap=limit + 1, ranked=False) <= limit
+    if not exact and CAPPED_RANKED:
+        fetch(final, cap=limit, ranked=True)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(value, pk) for pk, value in ranked], len(seen)
+    return TopMatches([(value, pk) for pk, value in ranked], len(seen), exact)
 
 
 #: Rows each θ-raising fetch may return, and how far its target drops each time.
 SEED_ROWS = 500
 SEED_STEP = 0.8
+#: Past the cap, fetch the database's best matches (True; it then matches and ranks every
+#: record, which costs seconds on long queries of common words at 200,000 records) or
+#: keep the first ``max_candidates()`` found (False; bounded, arbitrary). See benchmarks.md.
+CAPPED_RANKED = True
 
 
 def _document(entry: LibraryEntry) -> ranking.Document:
@@ -450,8 +523,8 @@ def search(
     )
     # Exact for the page asked; the list goes on (for facets, the count and the semantic
     # re-ranking) with the best of the other records scored, up to CANDIDATES.
-    top, examined = top_matches(query, vocab, filters, offset + limit, lengths)
-    top = top[: max(CANDIDATES, offset + limit)]
+    found = top_matches(query, vocab, filters, offset + limit, lengths)
+    top = found.scored[: max(CANDIDATES, offset + limit)]
     facet_rows = {
         row[0]: dict(zip(FACETS, row[1:], strict=True))
         for row in LibraryEntry.objects.filter(pk__in=[pk for _s, pk in top]).values_list(
@@ -471,7 +544,8 @@ def search(
         hits,
         len(scored),
         _facets([f for _s, _pk, f in scored]) if with_facets else {},
-        capped=examined > len(scored),
+        capped=found.examined > len(scored) or not found.exact,
+        exact=found.exact,
     )
 
 
