@@ -150,6 +150,9 @@ def main() -> None:
         help="search the database of an earlier run (PostgreSQL: when it holds the corpus)",
     )
     parser.add_argument(
+        "--seed-step", type=float, default=0.0, help="engine.SEED_STEP (default: the engine's)"
+    )
+    parser.add_argument(
         "--unranked-cap",
         action="store_true",
         help="past the cap, keep the first matches found instead of the database's best",
@@ -307,6 +310,8 @@ def main() -> None:
     if args.verify:
         reference = evaluate("Labinov's scoring, exhaustive (reference)", exhaustive)
     engine.CAPPED_RANKED = not args.unranked_cap
+    engine.SEED_STEP = args.seed_step or engine.SEED_STEP
+    print(f"engine.SEED_STEP {engine.SEED_STEP}")
     kind = "first found" if args.unranked_cap else "database's best"
     engine.search("warga", limit=10, semantic=False)  # load the spelling index once
     for cap in caps:
