@@ -456,7 +456,7 @@ def top_matches(
 
 #: Rows each θ-raising fetch may return, and how far its target drops each time.
 SEED_ROWS = 500
-SEED_STEP = 0.8
+SEED_STEP = 0.6
 #: Past the cap, fetch the database's best matches (True; it then matches and ranks every
 #: record, which costs seconds on long queries of common words at 200,000 records) or
 #: keep the first ``max_candidates()`` found (False; bounded, arbitrary). See benchmarks.md.
