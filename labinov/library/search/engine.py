@@ -446,10 +446,20 @@ def top_matches(
         while (target := target * SEED_STEP) > theta() and len(seen) < limit:
             fetch(_viable(groups, concepts, target), cap=SEED_ROWS, ranked=False)
     # First found, one more than the cap: a full answer proves that nothing was left out.
+    # Past the cap, those rows are dropped unscored for the database's best ``limit``, so
+    # that no more than ``limit`` records are scored here by this fetch.
     final = _viable(groups, concepts, theta())
-    exact = fetch(final, cap=limit + 1, ranked=False) <= limit
-    if not exact and CAPPED_RANKED:
-        fetch(final, cap=limit, ranked=True)
+    exact = True
+    if final is not False:
+        expression = _render(("or", list(range(len(groups)))) if final is True else final, groups)
+        rows = _fetch_terms(expression, filters, limit + 1, ranked=False)
+        if len(rows) > limit:
+            exact = False
+            if CAPPED_RANKED:
+                rows = _fetch_terms(expression, filters, limit, ranked=True)
+        fresh = [r for r in rows if r[0] not in seen]
+        seen.update(r[0] for r in fresh)
+        add(fresh)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     return TopMatches([(value, pk) for pk, value in ranked], len(seen), exact)
 
