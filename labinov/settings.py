@@ -288,6 +288,11 @@ BACKGROUND_NICE = int(env("LABINOV_BACKGROUND_NICE", "19"))
 #: and the CPU in between (each batch is committed on its own).
 BACKGROUND_PAUSE = float(env("LABINOV_BACKGROUND_PAUSE", "0.05"))
 
+#: Most records a knowledge-base search reads and scores in Python in its last fetch (the
+#: database's own best matches first). Below it the top k is exact; above it the answer is
+#: the best of those records, so that a search's cost stays bounded (docs/search.md).
+LIBRARY_SEARCH_MAX_CANDIDATES = int(env("LABINOV_SEARCH_MAX_CANDIDATES", "3000"))
+
 #: gunicorn worker processes of `labinov serve`.
 WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "3"))
 

@@ -1,17 +1,19 @@
-"""Search over the knowledge base: plan the query, fetch candidates from the database's
-full-text index, rank them with ``ranking`` and count facets.
+"""Search over the knowledge base: find the exact top k of ``ranking.score`` with the
+database's full-text index, and count facets.
 
-Query planning keeps the cost bounded whatever the size of the knowledge base: concepts are
-taken rarest first while their summed document frequencies stay within a budget of
-postings (common words such as "warga" or "pelayanan" then only re-rank, never fetch); when
-even the rarest concept is common, the two rarest must both match. At most
-``CANDIDATES`` records are fetched in the index's own order and re-ranked here.
+The answer is rank-safe at any size (``top_matches``): a bounded first fetch
+(``candidate_ids``: rare concepts ranked by the database within a postings budget, the
+first matches of the common ones) gives a threshold, and the database then returns every
+record that could still beat it, judged by per-concept upper bounds (MaxScore); those are
+scored here. See docs/search.md.
 """
 
+import heapq
 import html
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils.safestring import SafeString, mark_safe
@@ -82,6 +84,9 @@ class Results:
     count: int
     facets: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
     capped: bool = False
+    #: False when the search read only its ``max_candidates()`` best-looking records
+    #: (by the database's ranking) of more that could have entered the top k.
+    exact: bool = True
 
 
 def parse_query(
@@ -203,6 +208,271 @@ def candidate_ids(query: ranking.Query, vocab: ranking.Vocabulary, filters: dict
     return ids
 
 
+@dataclass
+class _Group:
+    """A concept the index can answer: its upper bound and its alternatives."""
+
+    bound: float
+    alts: list
+
+
+def _bounded_groups(query: ranking.Query, vocab: ranking.Vocabulary) -> list[_Group]:
+    """The concepts a record can match (an alternative whose terms are all indexed),
+    highest upper bound (rarest) first."""
+    out = []
+    for concept in query.concepts:
+        alts = [a for a in concept.alternatives if all(vocab.df(t) for t in a)]
+        if alts and any(map(_FTS_SAFE.match, (t for a in alts for t in a))):
+            out.append(_Group(ranking.concept_bound(concept), alts))
+    return sorted(out, key=lambda g: -g.bound)
+
+
+#: Nodes of the "could still reach the top" expression before it is widened (safely).
+VIABLE_NODES = 200
+
+
+def _viable(groups: list[_Group], concepts: int, theta: float):
+    """A boolean expression (nested ``("and"|"or", [...])``, ``int`` = a group, ``True``,
+    ``False``) matched by every record that could score at least ``theta``: a record
+    matching only the groups of a set S scores at most ``ranking.bound(sum of their
+    bounds, |S|)``. Groups go highest bound first; past ``VIABLE_NODES`` a branch is
+    widened to "any of the remaining groups", which matches more, never fewer."""
+    suffix = [0.0] * (len(groups) + 1)
+    for i in range(len(groups) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + groups[i].bound
+    nodes = 0
+
+    def walk(i: int, acc: float, count: int):
+        nonlocal nodes
+        if ranking.bound(acc, count, concepts) >= theta:
+            return True
+        if i == len(groups):
+            return False
+        if ranking.bound(acc + suffix[i], count + len(groups) - i, concepts) < theta:
+            return False
+        nodes += 1
+        if nodes > VIABLE_NODES:
+            # Widen: a record that matches none of groups i..j-1 cannot reach θ once the
+            # groups from j on cannot (MaxScore's "essential" lists).
+            j = i + 1
+            while ranking.bound(acc + suffix[j], count + len(groups) - j, concepts) >= theta:
+                j += 1
+            return ("or", list(range(i, j)))
+        take = walk(i + 1, acc + groups[i].bound, count + 1)
+        skip = walk(i + 1, acc, count)
+        with_i = i if take is True else (("and", [i, take]) if take is not False else False)
+        if skip is False:
+            return with_i
+        if with_i is False:
+            return skip
+        if skip is True:
+            return True
+        return ("or", [with_i, skip])
+
+    return walk(0, 0.0, 0)
+
+
+def _render(node, groups: list[_Group]) -> str:
+    if connection.vendor == "postgresql":
+        and_, or_, alternative = " & ", " | ", _tsquery_alternative
+    else:
+        and_, or_, alternative = " AND ", " OR ", _fts_alternative
+    if isinstance(node, bool):
+        raise ValueError("a constant has no full-text expression")
+    if isinstance(node, int):
+        return "(" + or_.join(filter(None, map(alternative, groups[node].alts))) + ")"
+    joiner = and_ if node[0] == "and" else or_
+    return "(" + joiner.join(_render(child, groups) for child in node[1]) + ")"
+
+
+def _fetch_terms(
+    expression: str, filters: dict, limit: int | None = None, *, ranked: bool = True
+) -> list[tuple]:
+    """(id, index_name, index_main, index_rest) of the records matching the expression.
+    With ``limit``: at most that many; ``ranked``, the database's own best first (FTS5's
+    bm25, PostgreSQL's ts_rank, with the field weights), so that a capped fetch keeps the
+    likeliest records, not the first ones (this makes the database match and rank every
+    record first); not ``ranked``, the first ones found (the index stops there)."""
+    if limit and not ranked:
+        where, params = _filter_sql(filters)
+        table = LibraryEntry._meta.db_table
+        columns = "e.id, e.index_name, e.index_main, e.index_rest"
+        if connection.vendor == "sqlite":
+            sql = (
+                f"SELECT {columns} FROM library_fts f JOIN {table} e ON e.id = f.rowid "
+                f"WHERE library_fts MATCH %s{where} LIMIT {int(limit)}"
+            )
+        else:
+            sql = (
+                f"SELECT {columns} FROM {table} e WHERE e.search_vector @@ "
+                f"to_tsquery('simple', %s){where} LIMIT {int(limit)}"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *params])
+            return cursor.fetchall()
+    where, params = _filter_sql(filters)
+    table = LibraryEntry._meta.db_table
+    columns = "e.id, e.index_name, e.index_main, e.index_rest"
+    if connection.vendor == "sqlite":
+        weights = ", ".join(str(w) for w in ranking.FIELD_WEIGHTS)
+        if limit and not where:
+            # Rank and cut in the index alone, then read only the rows kept.
+            sql = (
+                f"SELECT {columns} FROM (SELECT rowid, bm25(library_fts, {weights}) AS r "
+                f"FROM library_fts WHERE library_fts MATCH %s ORDER BY r LIMIT {int(limit)}) b "
+                f"JOIN {table} e ON e.id = b.rowid ORDER BY b.r"
+            )
+        else:
+            order = f" ORDER BY bm25(library_fts, {weights}) LIMIT {int(limit)}" if limit else ""
+            sql = (
+                f"SELECT {columns} FROM library_fts f JOIN {table} e ON e.id = f.rowid "
+                f"WHERE library_fts MATCH %s{where}{order}"
+            )
+    elif connection.vendor == "postgresql":
+        order = (
+            " ORDER BY ts_rank('{0, 0.17, 0.33, 1.0}'::float4[], e.search_vector, q) DESC"
+            f" LIMIT {int(limit)}"
+            if limit
+            else ""
+        )
+        sql = (
+            f"SELECT {columns} FROM {table} e, to_tsquery('simple', %s) q "
+            f"WHERE e.search_vector @@ q{where}{order}"
+        )
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [expression, *params])
+        return cursor.fetchall()
+
+
+def _rows_by_id(ids: list[int]):
+    table = LibraryEntry._meta.db_table
+    out = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f"SELECT id, index_name, index_main, index_rest FROM {table} "
+                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            out += cursor.fetchall()
+    return out
+
+
+def max_candidates() -> int:
+    """``LABINOV_SEARCH_MAX_CANDIDATES``: the most records the last fetch may score."""
+    return max(1, int(getattr(settings, "LIBRARY_SEARCH_MAX_CANDIDATES", 3_000)))
+
+
+@dataclass
+class TopMatches:
+    """``top_matches``' answer: the records scored (score, id), best first, ties by id;
+    how many records were read; and whether the first k are proven the exact top k."""
+
+    scored: list[tuple[float, int]]
+    examined: int
+    exact: bool
+
+
+def top_matches(
+    query: ranking.Query,
+    vocab: ranking.Vocabulary,
+    filters: dict,
+    depth: int,
+    avg_lengths: tuple[float, float, float],
+    limit: int | None = None,
+) -> TopMatches:
+    """The records scored (score, id), best first, ties by id, whose first ``depth`` are
+    the ``depth`` best of all matching records by ``ranking.score`` (what scoring every
+    matching record would give) when ``exact``; and how many records were fetched.
+
+    Rank-safe top-k (MaxScore over concepts): a first, bounded fetch (``candidate_ids``)
+    gives scores, the ``depth``-th of which is the threshold θ. A record matching only a
+    set S of the query's concepts scores at most ``ranking.bound(Σ concept_bound, |S|)``,
+    so only the records matching a set whose bound reaches θ can still enter the top:
+    that condition is written as one full-text expression (``_viable``), the database
+    returns every record matching it, and each is scored here. Common concepts, whose
+    bound is small, thus only narrow; they never make the database return half the table
+    unless the query has nothing rarer. Before the final fetch, a few capped fetches at a
+    higher threshold raise θ cheaply (they can only raise it: every score is real).
+
+    Bounded cost: the final fetch reads at most ``limit`` (``max_candidates()``) records,
+    the database's own best matches of the expression first. When more match, only those
+    are scored and ``exact`` is False: the answer is then the best of the records read.
+    """
+    limit = limit or max_candidates()
+    groups = _bounded_groups(query, vocab)
+    concepts = len(query.concepts)
+    if not groups:
+        return TopMatches([], 0, True)
+    scores: dict[int, float] = {}
+
+    def add(rows) -> None:
+        for pk, name, main, rest in rows:
+            value = ranking.score_text(query, (name, main, rest), avg_lengths)
+            if value > 0:
+                scores[pk] = value
+
+    def theta() -> float:
+        if len(scores) < depth:
+            return 0.0
+        return heapq.nlargest(depth, scores.values())[-1]
+
+    seen: set[int] = set()
+
+    def fetch(node, cap=None, ranked=True) -> int:
+        """Score the records matching ``node`` (at most ``cap``); how many matched."""
+        if node is False:
+            return 0
+        if node is True:  # everything matching any concept
+            node = ("or", list(range(len(groups))))
+        rows = _fetch_terms(_render(node, groups), filters, cap, ranked=ranked)
+        fresh = [r for r in rows if r[0] not in seen]
+        seen.update(r[0] for r in fresh)
+        add(fresh)
+        return len(rows)
+
+    if vocab.total > SMALL_CORPUS:
+        first = candidate_ids(query, vocab, filters)
+        rows = _rows_by_id(first)
+        seen.update(first)
+        add(rows)
+        # Raise θ with capped fetches of the records that could score far above it, from
+        # the highest possible score down (each cheap: only records matching much).
+        target = ranking.bound(sum(g.bound for g in groups), len(groups), concepts)
+        # Unranked (the index stops at SEED_ROWS), and no more rows than the cap in all.
+        while (target := target * SEED_STEP) > theta() and len(seen) < limit:
+            fetch(_viable(groups, concepts, target), cap=SEED_ROWS, ranked=False)
+    # First found, one more than the cap: a full answer proves that nothing was left out.
+    # Past the cap, those rows are dropped unscored for the database's best ``limit``, so
+    # that no more than ``limit`` records are scored here by this fetch.
+    final = _viable(groups, concepts, theta())
+    exact = True
+    if final is not False:
+        expression = _render(("or", list(range(len(groups)))) if final is True else final, groups)
+        rows = _fetch_terms(expression, filters, limit + 1, ranked=False)
+        if len(rows) > limit:
+            exact = False
+            if CAPPED_RANKED:
+                rows = _fetch_terms(expression, filters, limit, ranked=True)
+        fresh = [r for r in rows if r[0] not in seen]
+        seen.update(r[0] for r in fresh)
+        add(fresh)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return TopMatches([(value, pk) for pk, value in ranked], len(seen), exact)
+
+
+#: Rows each θ-raising fetch may return, and how far its target drops each time.
+SEED_ROWS = 500
+SEED_STEP = 0.6
+#: Past the cap, fetch the database's best matches (True; it then matches and ranks every
+#: record, which costs seconds on long queries of common words at 200,000 records) or
+#: keep the first ``max_candidates()`` found (False; bounded, arbitrary). See benchmarks.md.
+CAPPED_RANKED = True
+
+
 def _document(entry: LibraryEntry) -> ranking.Document:
     return ranking.Document(
         entry.pk, (entry.index_name.split(), entry.index_main.split(), entry.index_rest.split())
@@ -256,21 +526,22 @@ def search(
     if not analysis.words(text):
         return _browse(filters, limit, offset, with_facets)
     query, vocab = parse_query(text, stats)
-    ids = candidate_ids(query, vocab, filters)
-    columns = ("id", "index_name", "index_main", "index_rest", *FACETS)
-    rows = LibraryEntry.objects.filter(pk__in=ids).values_list(*columns)
     lengths = (
         stats.name_length / max(stats.entries, 1),
         stats.main_length / max(stats.entries, 1),
         stats.rest_length / max(stats.entries, 1),
     )
-    scored = []
-    for row in rows:
-        doc = ranking.Document(row[0], (row[1].split(), row[2].split(), row[3].split()))
-        value = ranking.score(query, doc, lengths)
-        if value > 0:
-            scored.append((value, row[0], dict(zip(FACETS, row[4:], strict=True))))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    # Exact for the page asked; the list goes on (for facets, the count and the semantic
+    # re-ranking) with the best of the other records scored, up to CANDIDATES.
+    found = top_matches(query, vocab, filters, offset + limit, lengths)
+    top = found.scored[: max(CANDIDATES, offset + limit)]
+    facet_rows = {
+        row[0]: dict(zip(FACETS, row[1:], strict=True))
+        for row in LibraryEntry.objects.filter(pk__in=[pk for _s, pk in top]).values_list(
+            "id", *FACETS
+        )
+    }
+    scored = [(value, pk, facet_rows[pk]) for value, pk in top if pk in facet_rows]
     if semantic:
         scored = embeddings.rerank(text, scored)
     page_ids = [pk for _s, pk, _f in scored[offset : offset + limit]]
@@ -283,7 +554,8 @@ def search(
         hits,
         len(scored),
         _facets([f for _s, _pk, f in scored]) if with_facets else {},
-        capped=len(ids) >= CANDIDATES,
+        capped=found.examined > len(scored) or not found.exact,
+        exact=found.exact,
     )
 
 

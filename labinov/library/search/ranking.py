@@ -9,6 +9,7 @@ final order is computed here, the same way on SQLite and PostgreSQL.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from labinov.library.search import analysis
@@ -167,22 +168,46 @@ def score(query: Query, doc: Document, avg_lengths: tuple[float, float, float]) 
         return 0.0
     wanted = query.terms()
     counts = []
-    norms = []
-    for terms, avg, b in zip(doc.fields, avg_lengths, FIELD_B, strict=True):
+    lengths = []
+    for terms in doc.fields:
         found: dict[str, int] = {}
         for term in terms:
             if term in wanted:
                 found[term] = found.get(term, 0) + 1
         counts.append(found)
-        norms.append(1 - b + b * (len(terms) / avg if avg else 1.0))
+        lengths.append(len(terms))
+    return _score_counts(query, counts, lengths, avg_lengths)
+
+
+def score_text(
+    query: Query, fields: tuple[str, str, str], avg_lengths: tuple[float, float, float]
+) -> float:
+    """``score`` of a record given its three stored term columns (space-separated terms):
+    the same arithmetic, counted in C (``Counter``) since the engine scores thousands."""
+    if not query.concepts:
+        return 0.0
+    counts, lengths = [], []
+    for text in fields:
+        terms = text.split()
+        counts.append(Counter(terms))
+        lengths.append(len(terms))
+    return _score_counts(query, counts, lengths, avg_lengths)
+
+
+def _score_counts(query: Query, counts: list, lengths: list, avg_lengths) -> float:
+    norms = [
+        1 - b + b * (n / avg if avg else 1.0)
+        for n, avg, b in zip(lengths, avg_lengths, FIELD_B, strict=True)
+    ]
+    fields = list(zip(FIELD_WEIGHTS, counts, norms, strict=True))
     total, matched = 0.0, 0
     for concept in query.concepts:
         best = 0.0
         for alt, weight in concept.alternatives.items():
             tf = 0.0
-            for w, c, n in zip(FIELD_WEIGHTS, counts, norms, strict=True):
+            for w, c, n in fields:
                 if c:
-                    hits = min(c.get(t, 0) for t in alt)
+                    hits = c.get(alt[0], 0) if len(alt) == 1 else min(c.get(t, 0) for t in alt)
                     if hits:
                         tf += w * hits / n
             if tf:
@@ -192,3 +217,17 @@ def score(query: Query, doc: Document, avg_lengths: tuple[float, float, float]) 
             total += concept.idf * best
     share = matched / len(query.concepts)
     return total * (1 + COVERAGE * share * share)
+
+
+def concept_bound(concept: Concept) -> float:
+    """The most ``concept`` can add to any record's score before the coverage factor:
+    BM25's saturation ``tf (K1 + 1) / (tf + K1)`` stays below ``K1 + 1``."""
+    return concept.idf * max(concept.alternatives.values(), default=0.0) * (K1 + 1)
+
+
+def bound(concepts_bound: float, matched: int, concepts: int) -> float:
+    """The most a record can score that matches ``matched`` of the query's ``concepts``
+    concepts, whose ``concept_bound``s sum to ``concepts_bound``: ``score`` never exceeds
+    it (the engine's rank-safe top-k prunes with it)."""
+    share = matched / max(concepts, 1)
+    return concepts_bound * (1 + COVERAGE * share * share)
