@@ -32,6 +32,13 @@ def lower_priority(niceness: int | None = None) -> int:
     return lowered
 
 
+def in_a_worker(backend: str = "default") -> bool:
+    """Whether the task backend runs tasks in worker processes of their own, not inline in
+    the process that queued them (the immediate backend)."""
+    configured = settings.TASKS.get(backend, {}).get("BACKEND", "")
+    return not configured.endswith(".ImmediateBackend")
+
+
 def niceness(pid: int | str = "self") -> int:
     """The niceness of a process's main thread, from /proc (for tests and the admin)."""
     stat = Path(f"/proc/{pid}/stat").read_text()

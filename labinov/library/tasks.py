@@ -124,8 +124,14 @@ def embed_library_entries(context) -> int:
     and a batch at a time, its progress on an ``EmbeddingRun``. A run whose worker stops
     is ended by library/signals.py, which queues the rest again."""
     # Low priority before the model loads (loading it is work too), and again before each
-    # batch for the threads the model started since.
-    background.lower_priority()
+    # batch for the threads the model started since. A task run inline (the immediate
+    # backend) runs in the process that queued it, a web server's maybe: that keeps its
+    # priority, since a niceness cannot be lowered back.
+    lower = (
+        background.lower_priority if background.in_a_worker(context.task_result.backend) else None
+    )
+    if lower:
+        lower()
     if not embeddings.enabled() or not embeddings.missing():
         return 0
     run_id = _start_embedding_run(str(context.task_result.id))
@@ -133,7 +139,7 @@ def embed_library_entries(context) -> int:
         done = embeddings.embed_missing(
             progress=lambda n: _embedding_progress(run_id, n),
             pause=settings.BACKGROUND_PAUSE,
-            before_batch=background.lower_priority,
+            before_batch=lower,
         )
     except Exception as exc:
         logger.exception("Embedding run %s failed", run_id)

@@ -142,3 +142,19 @@ def test_administrators_see_the_progress_of_the_embeddings(
     assert (run["status"], run["missing_at_start"], run["embedded"]) == ("selesai", 3, 3)
     page = client.get("/pustaka/impor/").content.decode()
     assert "3 dari 3 entri sudah memiliki embedding (100%)" in page
+
+
+def test_a_task_run_inline_keeps_the_callers_priority(
+    db, settings, django_capture_on_commit_callbacks
+):
+    """The immediate backend runs the embedding in the process that imported: a web
+    server's, maybe. Lowering its priority could not be undone, so it is left as it is."""
+    import os
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.BACKGROUND_NICE = 19
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.import_entries(acting_user=SystemActor("test"), rows=[row("n-1", problem="banjir")])
+    assert LibraryEmbedding.objects.filter(entry__source_id="n-1").exists()
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
