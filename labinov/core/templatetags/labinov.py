@@ -1,3 +1,5 @@
+import json
+
 from django import template
 
 from labinov.core import numbers
@@ -18,6 +20,13 @@ def is_safe_link_filter(value) -> bool:
     """Whether a stored URL may be a link: ``{% if url|is_safe_link %}<a href=...>``
     (http, https or a path on this site; see core/links.py)."""
     return is_safe_link(value)
+
+
+@register.filter
+def from_json(value: str):
+    """A JSON text as Python data, for ``json_script`` to write back safely:
+    ``{{ swagger_settings|from_json|json_script:"swagger-settings" }}``."""
+    return json.loads(value)
 
 
 # Numbers for Indonesian readers (core/numbers.py): {{ value|rupiah }} → "Rp 75.000.000",
