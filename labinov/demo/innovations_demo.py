@@ -74,13 +74,13 @@ def _poster(name: str) -> ContentFile:
     return ContentFile(out.getvalue(), name="contoh-demo.png")
 
 
-def _team_member(enrolment, *, system) -> User:
-    """The unit's demo team account, so that its team scores and writes as people do."""
+def demo_team_account(system, username: str, first_name: str, enrolments) -> User:
+    """A demo account on the team of each of these units, so that their teams score and
+    write as people do; made once, its roles added where missing."""
     from labinov.accounts import actions as account_actions
     from labinov.accounts.models import Role
     from labinov.demo.loader import DEMO_PASSWORD
 
-    username, first_name, _problem = UNIT_WORK[enrolment.unit.name]
     user = User.objects.filter(username=username).first()
     if user is None:
         user = account_actions.create_person(
@@ -90,14 +90,22 @@ def _team_member(enrolment, *, system) -> User:
             first_name=first_name,
             password=DEMO_PASSWORD,
         )
-        account_actions.assign_role(
-            acting_user=system,
-            user=user,
-            role=Role.TEAM_MEMBER,
-            region=enrolment.unit.region,
-            unit=enrolment.unit,
-        )
+    for enrolment in enrolments:
+        if not user.role_assignments.filter(unit=enrolment.unit).exists():
+            account_actions.assign_role(
+                acting_user=system,
+                user=user,
+                role=Role.TEAM_MEMBER,
+                region=enrolment.unit.region,
+                unit=enrolment.unit,
+            )
     return user
+
+
+def _team_member(enrolment, *, system) -> User:
+    """The unit's demo team account (``portfolio.UNIT_WORK``)."""
+    username, first_name, _problem = UNIT_WORK[enrolment.unit.name]
+    return demo_team_account(system, username, first_name, [enrolment])
 
 
 def _ready_unit(enrolment, *, system, coach, member):

@@ -9,8 +9,7 @@ display. Everything here is made up and marked: demo units, "[Contoh demo]" text
 ``is_demo`` rows. It is built through the same actions a person uses.
 """
 
-from labinov.accounts import actions as account_actions
-from labinov.accounts.models import Role, User
+from labinov.accounts.models import User
 from labinov.demo.portfolio import DEMO, D
 from labinov.innovations import actions as innovation_actions
 from labinov.innovations.models import Expo, Innovation
@@ -56,28 +55,9 @@ PROBLEM = {
 
 def _team_account(system, enrolments) -> User:
     """One demo account on the team of every demo unit that does diagnose work."""
-    from labinov.demo.loader import DEMO_PASSWORD
+    from labinov.demo.innovations_demo import demo_team_account
 
-    username, first_name = TEAM
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = account_actions.create_person(
-            acting_user=system,
-            username=username,
-            email=f"{username}@demo.labinov.invalid",
-            first_name=first_name,
-            password=DEMO_PASSWORD,
-        )
-    for enrolment in enrolments:
-        if not user.role_assignments.filter(unit=enrolment.unit).exists():
-            account_actions.assign_role(
-                acting_user=system,
-                user=user,
-                role=Role.TEAM_MEMBER,
-                region=enrolment.unit.region,
-                unit=enrolment.unit,
-            )
-    return user
+    return demo_team_account(system, *TEAM, enrolments)
 
 
 def _drum_up(enrolment, system, *, complete: bool):
