@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -219,7 +220,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+#: Collected static files; several installations on one machine (or a test run's servers)
+#: may share one folder, collected once (core/staticfiles.py).
+STATIC_ROOT = Path(env("LABINOV_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -227,6 +230,9 @@ STORAGES = {
     # Hashed, pre-compressed files; `labinov serve` runs collectstatic before serving.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+#: Source maps are for browser developer tools only: served as they are, not compressed
+#: (compressing Swagger's maps was half of collectstatic's time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 

@@ -18,6 +18,14 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _shared_static_root(tmp_path_factory):
+    """The `labinov serve` processes of a test run share one folder of collected static
+    files: the first server collects them, the others find them current
+    (labinov/core/staticfiles.py)."""
+    os.environ["LABINOV_STATIC_ROOT"] = str(tmp_path_factory.getbasetemp() / "static")
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory(code="99.01", name="Kabupaten Uji Satu")

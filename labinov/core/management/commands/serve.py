@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from labinov.core import staticfiles
 from labinov.core.supervisor import Supervisor
 
 
@@ -45,8 +46,8 @@ class Command(BaseCommand):
         if dev:
             call_command("runserver", f"{host}:{port}")
             return
-        # Hashed, compressed static files for whitenoise; quick when nothing changed.
-        call_command("collectstatic", interactive=False, verbosity=0)
+        # Hashed, compressed static files for whitenoise, collected again only when they changed.
+        staticfiles.collect()
         from gunicorn.app.base import BaseApplication
 
         from labinov.wsgi import application
