@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from labinov.core.restore import restored
 from labinov.core.system import SystemActor
 from labinov.library import actions
 from labinov.library.models import LibraryEntry, LibraryStats, SearchChange
@@ -163,3 +164,19 @@ def test_with_the_index_off_nothing_is_written(db, settings, large):
     assert not textindex.usable()
     assert [h.entry.source_id for h in engine.search("taman", semantic=False).hits] == ["a"]
     assert not settings.LIBRARY_SEARCH_INDEX_DIR.exists()
+
+
+def test_a_restore_has_the_index_written_anew(
+    db, settings, large, django_capture_on_commit_callbacks
+):
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    assert textindex.usable()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        restored.send(sender=None)  # what core/restore.py sends once a backup is in place
+    assert not (settings.LIBRARY_SEARCH_INDEX_DIR / textindex.POINTER).exists()
+    assert not textindex.usable()  # the database's own index answers meanwhile
+    assert [h.entry.source_id for h in engine.search("taman", semantic=False).hits] == ["a"]
+    assert queued  # the sync that writes it anew
+    textindex.sync()
+    assert textindex.usable() and proposed("taman") == ["a"]

@@ -280,6 +280,21 @@ def _rebuild_locked() -> int:
     return count
 
 
+def discard() -> None:
+    """Forget the index (after the database was replaced, e.g. by a restore): searches
+    use the database's own index until the queued sync has written a new one."""
+    if not enabled():
+        return
+    with _write_lock(wait=True):
+        old = _current_path(folder())
+        (folder() / POINTER).unlink(missing_ok=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM library_searchchange")
+    _queue_sync(throttle=False)
+
+
 def usable() -> bool:
     """Whether the index holds exactly what the database holds now, applying a few noted
     changes first if no other process is writing. When it cannot be used (no index yet,
