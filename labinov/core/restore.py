@@ -38,7 +38,6 @@ from labinov.core.backup import (
     verify_backup,
 )
 
-
 #: Sent after a backup replaced the database's content and the uploaded files.
 restored = Signal()
 

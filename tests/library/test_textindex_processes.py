@@ -4,6 +4,7 @@ it as it now is; `labinov search-index --rebuild` writes it anew (SQLite or Post
 as the suite)."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -50,8 +51,8 @@ def test_processes_share_the_index_and_see_each_others_writes(database, tmp_path
         "problem": "Lansia sulit datang ke posyandu.",
     }
     run("import-library", write(tmp_path / "satu.jsonl", [*filler, target]), env=database.env)
-    index = database.env["LABINOV_DATA_DIR"] + "/search-index/CURRENT"
-    assert open(index).read().startswith("v")  # the import wrote the index
+    index = Path(database.env["LABINOV_DATA_DIR"]) / "search-index" / "CURRENT"
+    assert index.read_text().startswith("v")  # the import wrote the index
 
     assert search(database, "posyandu lansia")[0] == "posyandu"
 
