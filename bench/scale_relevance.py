@@ -223,6 +223,10 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="labinov.settings",
         LABINOV_LOG_LEVEL="WARNING",
         LABINOV_EMBEDDINGS="off",
+        # One search index per database (they hold different entries under the same ids).
+        LABINOV_SEARCH_INDEX_DIR=str(
+            bench_dir / f"search-index-{args.database}-{args.generated}-{args.seed}"
+        ),
     )
     sys.path.insert(0, str(ROOT))
     import django
