@@ -203,7 +203,7 @@ def _write_batch(
         )
     if indexing:
         indexing.before_batch()
-    bulk.upsert_entries(values)
+    bulk.upsert_entries(values, new=not old)
     if indexing:
         indexing.after_batch()
     if changed_text:
