@@ -1,6 +1,10 @@
-"""Writing a batch of rows taken for new (``bulk.upsert_entries(new=True)``): on
-PostgreSQL they are copied straight into the table; one that someone else created in the
-meantime must be updated, never duplicated nor make the batch fail."""
+"""How an import writes fast without writing anything else: a batch of rows taken for new
+(``bulk.upsert_entries(new=True)``) is copied straight into the table on PostgreSQL, and
+one that someone else created in the meantime must be updated, never duplicated nor make
+the batch fail; the import's one-pass analysis stores what the analysis gives."""
+
+import json
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -56,3 +60,20 @@ def test_a_row_created_meanwhile_is_updated_not_duplicated():
     assert LibraryEntry.objects.get(source_id="ada-1").name == "Nama baru"
     assert LibraryEntry.objects.filter(source_id="ada-1").count() == 1
     assert LibraryEntry.objects.get(source_id="baru-3").name == "Posyandu keliling"
+
+
+def test_an_import_stores_the_index_texts_of_the_analysis():
+    """The import's one-pass analysis (``index_texts``) gives the terms of ``analyse``,
+    joined by single spaces, for every real record (stop words, hyphenated words and
+    reduplications included)."""
+    path = Path(index.__file__).resolve().parent.parent / "data" / "innovations.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records.append({"name": "Kampung-kampung e-KTP dan yang rawat-jalan", "problem": "—"})
+    for record in records:
+        analysed = index.analyse(record)
+        assert index.index_texts(record) == (
+            " ".join(analysed.name),
+            " ".join(analysed.main),
+            " ".join(analysed.rest),
+            analysed.written,
+        )
