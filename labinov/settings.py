@@ -298,6 +298,13 @@ BACKGROUND_PAUSE = float(env("LABINOV_BACKGROUND_PAUSE", "0.05"))
 #: database's own best matches first). Below it the top k is exact; above it the answer is
 #: the best of those records, so that a search's cost stays bounded (docs/search.md).
 LIBRARY_SEARCH_MAX_CANDIDATES = int(env("LABINOV_SEARCH_MAX_CANDIDATES", "3000"))
+#: The embedded inverted index (tantivy) that proposes the candidates of large knowledge
+#: bases ("on"; "off": the database's full-text index alone), and its folder, shared by
+#: every process of the installation (library/search/textindex.py, docs/search.md).
+LIBRARY_SEARCH_INDEX = env("LABINOV_SEARCH_INDEX", "on")
+LIBRARY_SEARCH_INDEX_DIR = Path(
+    env("LABINOV_SEARCH_INDEX_DIR", str(DATA_DIR / "search-index"))
+).resolve()
 
 #: gunicorn worker processes of `labinov serve`.
 WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "3"))

@@ -8,14 +8,17 @@ from tests.factories import RegionFactory, RoleFactory, UnitFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """Tests render templates without running collectstatic first, and hash passwords
-    quickly (the real hasher takes a deliberate fraction of a second per password)."""
+def _test_settings(settings, tmp_path):
+    """Tests render templates without running collectstatic first, hash passwords
+    quickly (the real hasher takes a deliberate fraction of a second per password), and
+    keep the embedded search index of each test apart."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each test's embedded search index is its own (its database is rolled back).
+    settings.LIBRARY_SEARCH_INDEX_DIR = tmp_path / "search-index"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from labinov.core.actions import record_event
@@ -36,6 +37,9 @@ from labinov.core.backup import (
     latest_migrations,
     verify_backup,
 )
+
+#: Sent after a backup replaced the database's content and the uploaded files.
+restored = Signal()
 
 
 def restore_backup(path: Path, *, acting_user) -> dict:
@@ -68,6 +72,9 @@ def restore_backup(path: Path, *, acting_user) -> dict:
         except BaseException:
             swap.undo()
             raise
+    # What is derived from the replaced content and kept outside the database (the
+    # knowledge base's search index) is written anew by its app.
+    restored.send(sender=restore_backup)
     return {"file": str(path), "objects": manifest["objects"], "media_files": len(names)}
 
 

@@ -24,7 +24,7 @@ STAMP = ".labinov-sources"
 def fingerprint() -> str:
     digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
     for finder in get_finders():
-        for path, storage in finder.list(IGNORED + ["CVS", ".*", "*~"]):
+        for path, storage in finder.list([*IGNORED, "CVS", ".*", "*~"]):
             stat = Path(storage.path(path)).stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

@@ -44,7 +44,7 @@ from labinov.library.models import (
     LibraryStats,
     Replication,
 )
-from labinov.library.search import embeddings, index
+from labinov.library.search import embeddings, index, textindex
 from labinov.library.staging import Staging
 
 AUDIT_ACTIONS = {
@@ -226,6 +226,7 @@ def _finish(totals: _Totals) -> None:
         rest_length=F("rest_length") + totals.lengths[2],
         generation=F("generation") + 1,
     )
+    transaction.on_commit(textindex.after_write)
     if embeddings.enabled():
         transaction.on_commit(_embed_in_background)
 
@@ -415,4 +416,5 @@ def remove_entries(
             action="library.entries_removed",
             details={"source": source, "removed": len(gone), "kept": kept, "reason": reason},
         )
+        transaction.on_commit(textindex.after_write)
     return len(gone), kept

@@ -108,6 +108,17 @@ class LibraryTerm(models.Model):
         return f"{self.term} ({self.df})"
 
 
+class SearchChange(models.Model):
+    """An entry inserted, updated or deleted since the embedded search index last applied
+    it: noted by database triggers in the writing transaction, deleted once applied
+    (``search.textindex``). No foreign key: a deleted entry's change must outlive it."""
+
+    entry_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.pk}: {self.entry_id}"
+
+
 class LibraryWord(models.Model):
     """A word as written in the entries and its stem, for correcting misspelt queries."""
 

@@ -7,7 +7,9 @@ from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
 
 from labinov.core import workers
+from labinov.core.restore import restored
 from labinov.library.models import EmbeddingRun, ImportRun
+from labinov.library.search import textindex
 from labinov.library.tasks import (
     embed_library_entries,
     embedding_error_message,
@@ -95,3 +97,9 @@ def resume_a_stopped_embedding(sender, task_result, **kwargs) -> None:
         )
     if stopped:
         embed_library_entries.enqueue()
+
+
+@receiver(restored)
+def write_the_search_index_anew(sender, **kwargs) -> None:
+    """A restored database holds other entries than the search index describes."""
+    textindex.discard()

@@ -22,7 +22,7 @@ from labinov.core.errors import NotAllowed
 from labinov.library import actions
 from labinov.library.exchange import ExchangeError, estimate_rows, iter_rows, read_file
 from labinov.library.models import EmbeddingRun, ImportRun
-from labinov.library.search import embeddings
+from labinov.library.search import embeddings, textindex
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +147,16 @@ def embed_library_entries(context) -> int:
         raise
     _embedding_progress(run_id, done, status=EmbeddingRun.Status.DONE)
     return done
+
+
+@task(takes_context=True)
+def sync_search_index(context) -> int:
+    """Apply the noted changes of the knowledge base to the embedded search index
+    (building it when there is none), at low priority; several queued runs find nothing
+    left to do."""
+    if background.in_a_worker(context.task_result.backend):
+        background.lower_priority()
+    return textindex.sync() or 0
 
 
 def _start_embedding_run(task_id: str) -> int:

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from labinov.library.filtersets import FACET_FIELDS, FILTER_FIELDS
 from labinov.library.models import LibraryEntry, LibraryStats, LibraryTerm, LibraryWord
-from labinov.library.search import analysis, embeddings, ranking
+from labinov.library.search import analysis, embeddings, ranking, textindex
 
 CANDIDATES = 100
 #: Matches the database may score per query: FTS5's bm25 costs about 6 µs a match;
@@ -420,6 +420,13 @@ def top_matches(
             return 0.0
         return heapq.nlargest(depth, scores.values())[-1]
 
+    if vocab.total > SMALL_CORPUS and textindex.usable():
+        # The embedded index proposes; the entries are scored here as the database holds
+        # them. Not proven exact: its BM25 approximates ``ranking.score`` (benchmarks.md).
+        ids = textindex.candidates(query, filters, max(INDEX_POOL, depth))
+        add(_rows_by_id(ids))
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return TopMatches([(value, pk) for pk, value in ranked], len(ids), False)
     seen: set[int] = set()
 
     def fetch(node, cap=None, ranked=True) -> int:
@@ -442,8 +449,12 @@ def top_matches(
         # Raise θ with capped fetches of the records that could score far above it, from
         # the highest possible score down (each cheap: only records matching much).
         target = ranking.bound(sum(g.bound for g in groups), len(groups), concepts)
+        # Below ``floor`` every matching record could reach the target: the final fetch
+        # takes them all (without it, a query matching fewer than ``depth`` records kept
+        # θ at 0 and fetched again at ever lower targets, about 1,400 times).
+        floor = ranking.bound(min(g.bound for g in groups), 1, concepts)
         # Unranked (the index stops at SEED_ROWS), and no more rows than the cap in all.
-        while (target := target * SEED_STEP) > theta() and len(seen) < limit:
+        while (target := target * SEED_STEP) > max(theta(), floor) and len(seen) < limit:
             fetch(_viable(groups, concepts, target), cap=SEED_ROWS, ranked=False)
     # First found, one more than the cap: a full answer proves that nothing was left out.
     # Past the cap, those rows are dropped unscored for the database's best ``limit``, so
@@ -464,6 +475,9 @@ def top_matches(
     return TopMatches([(value, pk) for pk, value in ranked], len(seen), exact)
 
 
+#: Entries the embedded index proposes for scoring (``textindex``): the recall of the
+#: exact top 10 it keeps is measured in bench/scale_relevance.py.
+INDEX_POOL = 300
 #: Rows each θ-raising fetch may return, and how far its target drops each time.
 SEED_ROWS = 500
 SEED_STEP = 0.6

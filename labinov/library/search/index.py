@@ -198,3 +198,39 @@ class BulkIndexing:
         if self.active and exc_type is None and not self.connection.needs_rollback:
             with self.connection.cursor() as cursor:
                 cursor.execute(SQLITE_INSERT_TRIGGER)
+
+
+# Every write to an entry is noted for the embedded search index (search/textindex.py),
+# in the writing transaction, whatever wrote it. PostgreSQL notes a statement's rows at
+# once (transition tables): an import's batch is one statement.
+CHANGE_SQLITE = [
+    f"""CREATE TRIGGER library_change_{event.lower()} AFTER {event} ON library_libraryentry
+        BEGIN INSERT INTO library_searchchange(entry_id) VALUES ({row}.id); END"""
+    for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old"))
+]
+CHANGE_POSTGRES = [
+    """CREATE FUNCTION library_note_new_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO library_searchchange(entry_id) SELECT id FROM changed_rows;
+        RETURN NULL; END $$""",
+    *(
+        f"""CREATE TRIGGER library_change_{event.lower()} AFTER {event} ON library_libraryentry
+            REFERENCING {table} TABLE AS changed_rows FOR EACH STATEMENT
+            EXECUTE FUNCTION library_note_new_rows()"""
+        for event, table in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    ),
+]
+
+
+def create_change_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for sql in {"sqlite": CHANGE_SQLITE, "postgresql": CHANGE_POSTGRES}.get(vendor, []):
+        schema_editor.execute(sql)
+
+
+def drop_change_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    suffix = " ON library_libraryentry" if vendor == "postgresql" else ""
+    for event in ("insert", "update", "delete"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS library_change_{event}{suffix}")
+    if vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS library_note_new_rows()")

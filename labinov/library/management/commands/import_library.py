@@ -9,6 +9,7 @@ from labinov.core.system import SystemActor
 from labinov.library import actions
 from labinov.library.exchange import ExchangeError, estimate_rows, file_format, iter_rows
 from labinov.library.progress import ProgressBar
+from labinov.library.search import textindex
 
 
 class Command(BaseCommand):
@@ -60,6 +61,9 @@ class Command(BaseCommand):
             "created": result.created,
             "updated": result.updated,
         }
+        if result.imported and textindex.enabled():
+            # The embedded search index takes the new entries now rather than from a worker.
+            textindex.sync()
         self._report(outcome, result.problems, as_json=json)
         if not result.imported:
             raise CommandError(

@@ -1,0 +1,375 @@
+"""An embedded inverted index (tantivy) beside the database, for the candidates of a large
+knowledge base.
+
+The database stays the source of truth. This index holds, per entry, its analysed terms
+(``index_name``/``index_main``/``index_rest``) and the values the search filters on, and
+only ever *proposes* entries: the engine reads the proposed entries' terms from the
+database and scores them itself (``ranking.score``), so an entry the index still holds
+after it was deleted, or holds in an older version, is dropped or scored as it now is.
+
+Keeping it current, whatever writes the entries (imports, forms, the API, a harvest, the
+undo of an import, SQL by hand): triggers on the entry table (migration 0008) note the id
+of every inserted, updated or deleted entry in ``library_searchchange``, in the writing
+transaction itself. ``sync`` reads the noted changes, indexes those entries as the
+database holds them (or deletes them), commits the index, and only then deletes the
+changes it applied: a process that stops in between leaves them noted, and they are
+applied again (applying one twice gives the same index). Changes committed late (a long
+transaction) are still noted when it commits and are applied by the next sync.
+
+Several processes share one index folder (``LIBRARY_SEARCH_INDEX_DIR``, in the data
+folder): one writes at a time (a lock file); each reopens its reader when the index or
+its pointer file changed. The engine asks the index only when nothing is left to apply
+(``usable``): a search answers exactly what the database holds at that moment. A few
+pending changes are applied by the search itself; many (a large import still being
+written) leave the search to the database's own full-text index until the import's sync.
+
+``rebuild`` writes a new index from all entries into a new folder and switches the
+pointer (``labinov search-index --rebuild``); the old folder is removed.
+"""
+
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from labinov.library.filtersets import FILTER_FIELDS
+from labinov.library.search import ranking
+
+logger = logging.getLogger(__name__)
+
+#: Changes a search may apply itself before asking the index; beyond, it asks the
+#: database and leaves them to the import's sync or ``labinov search-index``.
+INLINE_SYNC = 500
+#: Changes applied per index commit.
+SYNC_BATCH = 20_000
+#: Field weights as repetitions of the field in one indexed text (BM25F approximated by
+#: BM25 on a document where a name counts 6 times, problem and solution twice, the rest
+#: once: ``ranking.FIELD_WEIGHTS`` 3 : 1 : 0.5).
+REPEAT = (6, 2, 1)
+WRITER_HEAP = 64_000_000
+POINTER = "CURRENT"
+LOCK = "write.lock"
+VERSION = "1"
+
+
+def enabled() -> bool:
+    return settings.LIBRARY_SEARCH_INDEX != "off"
+
+
+def folder() -> Path:
+    return Path(settings.LIBRARY_SEARCH_INDEX_DIR)
+
+
+def _tantivy():
+    import tantivy
+
+    return tantivy
+
+
+def _schema():
+    tantivy = _tantivy()
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("pk", stored=True, indexed=True, fast=True)
+    builder.add_text_field("terms", tokenizer_name="labinov_terms", index_option="freq")
+    for name in FILTER_FIELDS:
+        builder.add_text_field(f"f_{name}", tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+def _filter_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _open(path: Path):
+    tantivy = _tantivy()
+    index = tantivy.Index(_schema(), path=str(path), reuse=True)
+    index.register_tokenizer(
+        "labinov_terms", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    )
+    return index
+
+
+class _Reader:
+    """This process's open index, reopened when another process committed or rebuilt."""
+
+    lock = threading.Lock()
+    path: Path | None = None
+    index = None
+    stamp: tuple | None = None
+
+
+def _current_path(root: Path) -> Path | None:
+    try:
+        name = (root / POINTER).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return root / name if name else None
+
+
+def _stamp(path: Path) -> tuple:
+    meta = path / "meta.json"
+    try:
+        stat = meta.stat()
+    except FileNotFoundError:
+        return (str(path), 0)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def searcher():
+    """A searcher of the committed index, or None when there is none yet."""
+    path = _current_path(folder())
+    if path is None:
+        return None
+    stamp = _stamp(path)
+    with _Reader.lock:
+        if _Reader.path != path:
+            _Reader.index, _Reader.path, _Reader.stamp = _open(path), path, None
+        if _Reader.stamp != stamp:
+            _Reader.index.reload()
+            _Reader.stamp = stamp
+        return _Reader.index.searcher()
+
+
+@contextlib.contextmanager
+def _write_lock(*, wait: bool):
+    """The one writer of the index folder across processes; yields False when ``wait`` is
+    False and another process holds it."""
+    root = folder()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def pending(cap: int) -> int:
+    """How many changes are noted and not yet applied, counted up to ``cap``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM library_searchchange LIMIT %s) AS noted", [cap]
+        )
+        return cursor.fetchone()[0]
+
+
+ENTRY_COLUMNS = ("id", "index_name", "index_main", "index_rest", *FILTER_FIELDS)
+
+
+def _documents(ids: list[int]):
+    tantivy = _tantivy()
+    columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 5_000):
+            chunk = ids[start : start + 5_000]
+            cursor.execute(
+                f"SELECT {columns} FROM library_libraryentry "
+                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for row in cursor.fetchall():
+                yield _document(tantivy, row)
+
+
+def _document(tantivy, row):
+    pk, name, main, rest, *values = row
+    text = " ".join([name] * REPEAT[0] + [main] * REPEAT[1] + [rest] * REPEAT[2])
+    fields = {f"f_{n}": _filter_value(v) for n, v in zip(FILTER_FIELDS, values, strict=True)}
+    return tantivy.Document(pk=pk, terms=text, **fields)
+
+
+def sync(*, wait: bool = True) -> int | None:
+    """Apply the noted changes to the index; how many were applied, or None when another
+    process holds the writer and ``wait`` is False. Builds the index first if there is
+    none."""
+    if not enabled():
+        return 0
+    with _write_lock(wait=wait) as locked:
+        if not locked:
+            return None
+        if _current_path(folder()) is None:
+            return _rebuild_locked()
+        return _apply_changes()
+
+
+def _apply_changes() -> int:
+    path = _current_path(folder())
+    applied = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, entry_id FROM library_searchchange ORDER BY id LIMIT %s",
+                [SYNC_BATCH],
+            )
+            changes = cursor.fetchall()
+        if not changes:
+            return applied
+        ids = sorted({entry for _id, entry in changes})
+        index = _open(path)
+        writer = index.writer(WRITER_HEAP, 1)
+        for pk in ids:
+            writer.delete_documents_by_term("pk", pk)
+        for document in _documents(ids):
+            writer.add_document(document)
+        writer.commit()
+        writer.wait_merging_threads()
+        done = [change for change, _entry in changes]
+        with transaction.atomic(), connection.cursor() as cursor:
+            for start in range(0, len(done), 5_000):
+                chunk = done[start : start + 5_000]
+                cursor.execute(
+                    f"DELETE FROM library_searchchange WHERE id IN "
+                    f"({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+        applied += len(done)
+        if len(changes) < SYNC_BATCH:
+            return applied
+
+
+def rebuild() -> int:
+    """Write the index anew from every entry the database holds; how many were indexed."""
+    with _write_lock(wait=True):
+        return _rebuild_locked()
+
+
+def _rebuild_locked() -> int:
+    root = folder()
+    old = _current_path(root)
+    path = root / f"v{VERSION}-{uuid.uuid4().hex[:12]}"
+    path.mkdir(parents=True)
+    index = _open(path)
+    writer = index.writer(WRITER_HEAP, 1)
+    # The changes noted now are covered by the entries read after: forget them first
+    # (a change committed later stays noted and is applied by the next sync).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM library_searchchange")
+    tantivy = _tantivy()
+    columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
+    count = 0
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM library_libraryentry ORDER BY id")
+        while rows := cursor.fetchmany(2_000):
+            for row in rows:
+                writer.add_document(_document(tantivy, row))
+            count += len(rows)
+    writer.commit()
+    writer.wait_merging_threads()
+    pointer = root / f"{POINTER}.{os.getpid()}"
+    pointer.write_text(path.name)
+    os.replace(pointer, root / POINTER)
+    if old is not None and old != path:
+        shutil.rmtree(old, ignore_errors=True)
+    logger.info("search index rebuilt: %s entries in %s", count, path.name)
+    return count
+
+
+def discard() -> None:
+    """Forget the index (after the database was replaced, e.g. by a restore): searches
+    use the database's own index until the queued sync has written a new one."""
+    if not enabled():
+        return
+    with _write_lock(wait=True):
+        old = _current_path(folder())
+        (folder() / POINTER).unlink(missing_ok=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM library_searchchange")
+    _queue_sync(throttle=False)
+
+
+def usable() -> bool:
+    """Whether the index holds exactly what the database holds now, applying a few noted
+    changes first if no other process is writing. When it cannot be used (no index yet,
+    many changes), a background sync is queued."""
+    if not enabled():
+        return False
+    if _current_path(folder()) is None:
+        _queue_sync()
+        return False
+    noted = pending(INLINE_SYNC + 1)
+    if noted == 0:
+        return True
+    if noted > INLINE_SYNC or sync(wait=False) is None:
+        _queue_sync()
+        return False
+    return pending(1) == 0
+
+
+def after_write() -> None:
+    """After a write of the knowledge base commits: apply a few changes at once, queue
+    the sync of many (a worker applies them at low priority)."""
+    if not enabled():
+        return
+    few = _current_path(folder()) is not None and pending(INLINE_SYNC + 1) <= INLINE_SYNC
+    if few and sync(wait=False) is not None:
+        return
+    _queue_sync(throttle=False)
+
+
+_queued = {"at": -1e9}
+
+
+def _queue_sync(*, throttle: bool = True) -> None:
+    """Queue ``tasks.sync_search_index`` (at most every 30 s from a searching process)."""
+    now = time.monotonic()
+    if throttle and now - _queued["at"] < 30:
+        return
+    _queued["at"] = now
+    from labinov.library.tasks import sync_search_index
+
+    transaction.on_commit(sync_search_index.enqueue)
+
+
+def candidates(query: ranking.Query, filters: dict, limit: int) -> list[int]:
+    """The ids of the ``limit`` entries the index ranks best for ``query`` (BM25 over the
+    weighted terms; each concept's best alternative counts), within ``filters``."""
+    tantivy = _tantivy()
+    search = searcher()
+    if search is None:
+        return []
+    schema = _Reader.index.schema
+    Q, Occur = tantivy.Query, tantivy.Occur
+    concepts = []
+    for concept in query.concepts:
+        alternatives = []
+        for alt, weight in concept.alternatives.items():
+            terms = [Q.term_query(schema, "terms", t) for t in alt]
+            one = (
+                terms[0]
+                if len(terms) == 1
+                else Q.boolean_query([(Occur.Must, term) for term in terms])
+            )
+            alternatives.append(Q.boost_query(one, weight))
+        if alternatives:
+            best = (
+                alternatives[0] if len(alternatives) == 1 else Q.disjunction_max_query(alternatives)
+            )
+            concepts.append((Occur.Should, best))
+    if not concepts:
+        return []
+    clauses = [(Occur.Must, Q.boolean_query(concepts))]
+    for name in FILTER_FIELDS:
+        value = filters.get(name)
+        if value not in (None, ""):
+            term = Q.term_query(schema, f"f_{name}", _filter_value(value))
+            clauses.append((Occur.Must, Q.const_score_query(term, 0.0)))
+    found = search.search(Q.boolean_query(clauses), limit, count=False)
+    return [search.doc(address)["pk"][0] for _score, address in found.hits]

@@ -1,0 +1,182 @@
+"""The embedded search index (library/search/textindex.py): every write to an entry is
+noted by the database in its transaction, applied to the index, and a search that uses
+the index answers what the database holds at that moment. SQLite and PostgreSQL."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from labinov.core.restore import restored
+from labinov.core.system import SystemActor
+from labinov.library import actions
+from labinov.library.models import LibraryEntry, LibraryStats, SearchChange
+from labinov.library.search import engine, textindex
+from tests.library.conftest import row
+
+ACTOR = SystemActor("test")
+
+
+def noted() -> list[int]:
+    return list(SearchChange.objects.order_by("id").values_list("entry_id", flat=True))
+
+
+def proposed(text: str, filters: dict | None = None, limit: int = 10) -> list[str]:
+    query, _vocab = engine.parse_query(text, LibraryStats.current())
+    ids = textindex.candidates(query, filters or {}, limit)
+    keys = dict(LibraryEntry.objects.filter(pk__in=ids).values_list("id", "source_id"))
+    return [keys.get(pk, f"gone-{pk}") for pk in ids]
+
+
+@pytest.fixture
+def large(monkeypatch, settings):
+    """The engine treats the test's few entries as a large knowledge base (so the index
+    proposes its candidates)."""
+    monkeypatch.setattr(engine, "SMALL_CORPUS", 1)
+
+
+def test_the_database_notes_every_insert_update_and_delete(db):
+    actions.import_entries(
+        acting_user=ACTOR, rows=[row("a", name="Akta kelahiran"), row("b", name="Sampah")]
+    )
+    a, b = (LibraryEntry.objects.get(source_id=k).pk for k in ("a", "b"))
+    assert sorted(noted()) == sorted([a, b])
+    SearchChange.objects.all().delete()
+
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Akta kelahiran bayi")])
+    LibraryEntry.objects.filter(pk=b).update(sector="kesehatan")  # not through the actions
+    LibraryEntry.objects.filter(pk=b).delete()
+    assert noted() == [a, b, b]
+
+
+def test_sync_builds_the_index_then_applies_changes_and_forgets_them(db):
+    actions.import_entries(
+        acting_user=ACTOR,
+        rows=[
+            row("akta", name="Akta kelahiran keliling", problem="Warga jauh dari kantor"),
+            row("sampah", name="Bank sampah desa", problem="Sampah menumpuk di sungai"),
+        ],
+    )
+    assert textindex.sync() == 2  # no index yet: built from every entry
+    assert noted() == []
+    assert proposed("akta kelahiran") == ["akta"]
+
+    actions.import_entries(
+        acting_user=ACTOR,
+        rows=[row("akta", name="Layanan kependudukan keliling", problem="Warga jauh")],
+    )
+    actions.import_entries(acting_user=ACTOR, rows=[row("stunting", name="Cegah stunting")])
+    LibraryEntry.objects.filter(source_id="sampah").delete()
+    assert textindex.sync() == 3
+    assert noted() == []
+    assert proposed("akta kelahiran") == []  # the name changed: the old terms are gone
+    assert proposed("kependudukan") == ["akta"]
+    assert proposed("sampah") == []
+    assert proposed("stunting") == ["stunting"]
+    assert textindex.sync() == 0
+
+
+def test_candidates_keep_to_the_filters(db):
+    actions.import_entries(
+        acting_user=ACTOR,
+        rows=[
+            row("a", name="Layanan antrean puskesmas", year=2021, sector="kesehatan"),
+            row("b", name="Layanan antrean kantor desa", year=2023, digital=True),
+            row("c", name="Antrean daring", region="Kota Lain", province="Jawa Barat"),
+        ],
+    )
+    textindex.sync()
+    assert sorted(proposed("antrean")) == ["a", "b", "c"]
+    assert proposed("antrean", {"year": 2021}) == ["a"]
+    assert proposed("antrean", {"sector": "kesehatan"}) == ["a"]
+    assert proposed("antrean", {"digital": True}) == ["b"]
+    assert proposed("antrean", {"province": "Jawa Barat"}) == ["c"]
+    assert proposed("antrean", {"year": 1999}) == []
+
+
+def test_a_search_answers_what_the_database_holds_at_that_moment(db, large, client):
+    actions.import_entries(
+        acting_user=ACTOR, rows=[row(f"isi-{i}", name=f"Layanan umum {i}") for i in range(5)]
+    )
+    textindex.sync()
+    # Written after the last sync (a worker's sync would come after the commit): the
+    # search applies the few noted changes itself.
+    actions.import_entries(acting_user=ACTOR, rows=[row("isi-3", name="Posyandu lansia")])
+    assert noted()
+    found = client.get("/api/v1/library/search", {"q": "posyandu"}).json()
+    assert [item["source_id"] for item in found["items"]] == ["isi-3"]
+    assert noted() == []
+    LibraryEntry.objects.filter(source_id="isi-3").delete()
+    found = client.get("/api/v1/library/search", {"q": "posyandu"}).json()
+    assert found["items"] == []
+
+
+def test_many_pending_changes_leave_the_search_to_the_database(db, large, monkeypatch):
+    actions.import_entries(acting_user=ACTOR, rows=[row("lama", name="Pasar rakyat")])
+    textindex.sync()
+    monkeypatch.setattr(textindex, "INLINE_SYNC", 2)
+    actions.import_entries(
+        acting_user=ACTOR, rows=[row(f"baru-{i}", name=f"Pasar digital {i}") for i in range(4)]
+    )
+    assert not textindex.usable()
+    results = engine.search("pasar digital", semantic=False)
+    assert {hit.entry.source_id for hit in results.hits} >= {f"baru-{i}" for i in range(4)}
+    assert results.exact  # the database's own exact top k
+    assert len(noted()) == 4  # left for the queued sync
+    textindex.sync()
+    assert textindex.usable()
+    results = engine.search("pasar digital", semantic=False)
+    assert results.hits[0].entry.source_id.startswith("baru-")
+    assert not results.exact  # proposed by the index, scored here
+
+
+def test_the_index_proposes_and_the_database_scores(db, large, library):
+    """On the 288 real records, the index's answer is the engine's: the same entries in
+    the same order as scoring every record (a pool far larger than the corpus)."""
+    textindex.sync()
+    for text in ("akta kelahiran bayi", "sampah plastik", "antrean pasien puskesmas"):
+        assert textindex.usable()
+        with_index = [h.entry.source_id for h in engine.search(text, semantic=False).hits]
+        assert with_index, text
+        with override_settings(LIBRARY_SEARCH_INDEX="off"):
+            exact = [h.entry.source_id for h in engine.search(text, semantic=False).hits]
+        assert with_index == exact, text
+
+
+def test_rebuild_writes_a_new_index_and_removes_the_old(db, settings):
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    first = (settings.LIBRARY_SEARCH_INDEX_DIR / textindex.POINTER).read_text()
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Gamelan desa")])
+    SearchChange.objects.all().delete()  # a change the index never heard of
+    assert proposed("gamelan") == []
+
+    call_command("search_index", "--rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    second = (settings.LIBRARY_SEARCH_INDEX_DIR / textindex.POINTER).read_text()
+    assert second != first
+    assert not (settings.LIBRARY_SEARCH_INDEX_DIR / first).exists()
+    assert proposed("gamelan") == ["a"]
+
+
+def test_with_the_index_off_nothing_is_written(db, settings, large):
+    settings.LIBRARY_SEARCH_INDEX = "off"
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    assert textindex.sync() == 0
+    assert not textindex.usable()
+    assert [h.entry.source_id for h in engine.search("taman", semantic=False).hits] == ["a"]
+    assert not settings.LIBRARY_SEARCH_INDEX_DIR.exists()
+
+
+def test_a_restore_has_the_index_written_anew(
+    db, settings, large, django_capture_on_commit_callbacks
+):
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    assert textindex.usable()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        restored.send(sender=None)  # what core/restore.py sends once a backup is in place
+    assert not (settings.LIBRARY_SEARCH_INDEX_DIR / textindex.POINTER).exists()
+    assert not textindex.usable()  # the database's own index answers meanwhile
+    assert [h.entry.source_id for h in engine.search("taman", semantic=False).hits] == ["a"]
+    assert queued  # the sync that writes it anew
+    textindex.sync()
+    assert textindex.usable() and proposed("taman") == ["a"]
