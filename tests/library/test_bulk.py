@@ -13,7 +13,7 @@ from django.utils import timezone
 from labinov.core.system import SystemActor
 from labinov.library import actions, bulk
 from labinov.library.exchange import COLUMNS
-from labinov.library.models import LibraryEntry
+from labinov.library.models import LibraryEntry, SearchChange
 from labinov.library.search import index
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,9 @@ def test_rows_taken_for_new_are_inserted():
     assert entry.name == "Layanan antrean daring"
     assert entry.index_name == "layan antre daring"
     assert LibraryEntry.objects.count() == 2
+    # The copy is noted for the embedded search index like any insert (statement trigger).
+    noted = set(SearchChange.objects.values_list("entry_id", flat=True))
+    assert noted == set(LibraryEntry.objects.values_list("pk", flat=True))
 
 
 def test_a_row_created_meanwhile_is_updated_not_duplicated():
