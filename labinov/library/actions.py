@@ -83,8 +83,8 @@ class ImportResult:
 class _Batch:
     """Rows checked and analysed, ready to be written."""
 
-    #: (source_id, exchange columns + the three index texts, term set, field lengths)
-    entries: list[tuple[str, tuple, set[str], tuple[int, int, int]]] = field(default_factory=list)
+    #: (source_id, exchange columns + the three index texts)
+    entries: list[tuple[str, tuple]] = field(default_factory=list)
     #: Words as written in the rows, for spelling correction.
     written: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
@@ -118,18 +118,15 @@ def _batches(
             batch.problems.extend(problems)
             analysing = analysing and analyse_after_problem
         elif analysing:
-            analysed = index.analyse(row)
+            name, main, rest, written = index.index_texts(row)
             values = (
                 *(row.get(c) if c in _UNTOUCHED else (row.get(c) or "") for c in COLUMNS),
-                " ".join(analysed.name),
-                " ".join(analysed.main),
-                " ".join(analysed.rest),
+                name,
+                main,
+                rest,
             )
-            lengths = (len(analysed.name), len(analysed.main), len(analysed.rest))
-            terms = set(analysed.name)
-            terms.update(analysed.main, analysed.rest)
-            batch.entries.append((row["source_id"], values, terms, lengths))
-            batch.written.update(analysed.written)
+            batch.entries.append((row["source_id"], values))
+            batch.written.update(written)
         if since >= BATCH:
             batch.read = read
             yield batch
@@ -153,6 +150,11 @@ class _Totals:
     known_words: set[str] = field(default_factory=set)
 
 
+def _term_count(text: str) -> int:
+    """Terms in an index text (single spaces between them), without splitting it."""
+    return text.count(" ") + 1 if text else 0
+
+
 def _write_batch(
     batch: _Batch,
     totals: _Totals,
@@ -172,7 +174,10 @@ def _write_batch(
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     values = []
     changed_text = []  # entries whose name, problem or solution change: embed them again
-    for source_id, row_values, terms, row_lengths in entries:
+    for source_id, row_values in entries:
+        name, main, rest = row_values[-3:]  # index texts: terms joined by single spaces
+        terms = set(f"{name} {main} {rest}".split())
+        row_lengths = (_term_count(name), _term_count(main), _term_count(rest))
         previous = old.get(source_id)
         if previous is None:
             df.update(terms)
@@ -198,7 +203,7 @@ def _write_batch(
         )
     if indexing:
         indexing.before_batch()
-    bulk.upsert_entries(values)
+    bulk.upsert_entries(values, new=not old)
     if indexing:
         indexing.after_batch()
     if changed_text:

@@ -10,7 +10,7 @@ database spends writing, and cannot update the search-term counts in the same st
   one statement (about twice as fast as ``executemany``, see docs/benchmarks.md).
 """
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from labinov.library.exchange import COLUMNS
 from labinov.library.models import ImportUndo, LibraryEntry, LibraryTerm, LibraryWord
@@ -68,10 +68,29 @@ def existing_index_texts(
         return {sid: tuple(rest) for sid, *rest in cursor.fetchall()}
 
 
-def upsert_entries(values: list[tuple]) -> None:
-    """Insert or update (by source and source_id) rows of ``ENTRY_COLUMNS``."""
+def upsert_entries(values: list[tuple], *, new: bool = False) -> None:
+    """Insert or update (by source and source_id) rows of ``ENTRY_COLUMNS``.
+
+    ``new``: the rows were not in the table when the batch looked (``existing_index_texts``).
+    PostgreSQL then copies them straight into the table, without the temporary table and
+    the ``INSERT … SELECT`` (1,420 → 1,542 rows/s importing 30,000 "copies" rows on a
+    loaded machine, docs/benchmarks.md); if one was created meanwhile by someone else,
+    the copy fails on the unique index, is rolled back to its savepoint, and the rows are
+    upserted instead."""
     table = _q(LibraryEntry._meta.db_table)
     columns = ", ".join(_q(c) for c in ENTRY_COLUMNS)
+    if new and values and connection.vendor == "postgresql":
+        try:
+            with (
+                transaction.atomic(),
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in values:
+                    copy.write_row(row)
+            return
+        except (IntegrityError, connection.Database.IntegrityError):  # psycopg's own, by COPY
+            pass  # created meanwhile: upsert them
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.executemany(

@@ -3,15 +3,19 @@
 An import reads, checks and analyses every row before it writes any (``actions``), so that
 a file with a bad row writes nothing and the database's write lock is taken only for the
 writing. The analysed batches would not fit in memory for a large file, so they go to a
-temporary file of the process: each batch JSON-encoded and compressed, read back once in
+temporary file of the process: each batch encoded and compressed, read back once in
 order. The file has no name on disk (``tempfile.TemporaryFile``): whatever happens to the
 process, nothing is left behind to clean up.
 
-JSON rather than pickle: the file is read back by the same process, but a format that can
-only hold data keeps it that way.
+Encoded with ``marshal``, not JSON nor pickle: the file is read back by the same process
+(same Python, same ``marshal`` version), ``marshal`` holds only plain values (strings,
+numbers, tuples, lists, sets; loading never runs code, unlike pickle), and it encodes a
+batch about six times and decodes it three times as fast as JSON did (the compression,
+level 1, then takes most of the staging's time; see docs/benchmarks.md, "Knowledge base:
+speed").
 """
 
-import json
+import marshal
 import struct
 import tempfile
 import zlib
@@ -19,8 +23,8 @@ from collections.abc import Iterator
 
 _LENGTH = struct.Struct(">I")
 
-#: One staged row: (source_id, row values, term set, field lengths), as ``actions`` builds it.
-Entry = tuple[str, tuple, set[str], tuple[int, int, int]]
+#: One staged row: (source_id, row values), as ``actions`` builds it.
+Entry = tuple[str, tuple]
 
 
 class Staging:
@@ -41,16 +45,7 @@ class Staging:
         self._file.close()
 
     def add(self, entries: list[Entry], written: set[str]) -> None:
-        data = json.dumps(
-            {
-                "entries": [
-                    [sid, values, sorted(terms), lengths] for sid, values, terms, lengths in entries
-                ],
-                "written": sorted(written),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
+        data = marshal.dumps((entries, written))
         packed = zlib.compress(data, 1)
         self._file.write(_LENGTH.pack(len(packed)))
         self._file.write(packed)
@@ -61,9 +56,5 @@ class Staging:
         self._file.seek(0)
         for _ in range(self.batches):
             (size,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
-            data = json.loads(zlib.decompress(self._file.read(size)))
-            entries = [
-                (sid, tuple(values), set(terms), tuple(lengths))
-                for sid, values, terms, lengths in data["entries"]
-            ]
-            yield entries, set(data["written"])
+            entries, written = marshal.loads(zlib.decompress(self._file.read(size)))
+            yield entries, written

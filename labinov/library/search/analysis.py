@@ -113,6 +113,29 @@ class _TermsOfWord(dict):
 _TERMS_OF_WORD = _TermsOfWord()
 
 
+class _SpacedTermsOfWord(dict):
+    """Word -> its index terms, each followed by one space ("" for a stop word): joined
+    end to end, the words' terms make the index text without a split and a second join."""
+
+    LIMIT = 500_000
+
+    def __missing__(self, word: str) -> str:
+        found = "".join(f"{term} " for term in word_terms(word))
+        if len(self) < self.LIMIT:
+            self[word] = found
+        return found
+
+
+_SPACED_TERMS_OF_WORD = _SpacedTermsOfWord()
+
+
+def index_text(tokens: list[str]) -> str:
+    """``" ".join(terms_of_words(tokens))`` in one pass: the terms of already tokenised
+    words joined by single spaces, as an entry's index columns hold them (an import
+    analyses millions of words; this is its inner loop)."""
+    return "".join(map(_SPACED_TERMS_OF_WORD.__getitem__, tokens))[:-1]
+
+
 def terms_of_words(tokens: list[str]) -> list[str]:
     """Index terms of already tokenised words (see ``words``), in order, repeats kept."""
     return " ".join(map(_TERMS_OF_WORD.__getitem__, tokens)).split()

@@ -51,6 +51,20 @@ def analyse(row: dict) -> Analysed:
     )
 
 
+def index_texts(row: dict) -> tuple[str, str, str, list[str]]:
+    """What an import stores of one record: its three index texts (the terms of
+    ``analyse`` joined by spaces) and the words as written in its name, problem and
+    solution. The same analysis as ``analyse``, without building the term lists."""
+    name = analysis.words(row.get("name") or "")
+    main = analysis.words(f"{row.get('problem') or ''} {row.get('solution') or ''}")
+    return (
+        analysis.index_text(name),
+        analysis.index_text(main),
+        analysis.index_text(analysis.words(rest_text(row))),
+        name + main,
+    )
+
+
 def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:
     """The three weighted fields' terms: name; problem and solution; the rest."""
     analysed = analyse(row)
