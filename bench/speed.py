@@ -84,6 +84,8 @@ def main() -> None:
     os.environ.update(
         DATABASE_URL=url,
         LABINOV_DATA_DIR=str(bench_dir),
+        # One search index per database (they hold different entries under the same ids).
+        LABINOV_SEARCH_INDEX_DIR=str(bench_dir / f"search-index-{Path(url).name}"),
         SECRET_KEY="speed-bench-" + "x" * 40,
         DJANGO_SETTINGS_MODULE="labinov.settings",
         ALLOWED_HOSTS="testserver",
