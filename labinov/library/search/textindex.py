@@ -282,7 +282,8 @@ def _rebuild_locked() -> int:
 
 def discard() -> None:
     """Forget the index (after the database was replaced, e.g. by a restore): searches
-    use the database's own index until the queued sync has written a new one."""
+    use the database's own index, and the first one queues the sync that writes a new
+    one (nothing is queued here: a restore leaves the database as the backup had it)."""
     if not enabled():
         return
     with _write_lock(wait=True):
@@ -292,7 +293,6 @@ def discard() -> None:
             shutil.rmtree(old, ignore_errors=True)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM library_searchchange")
-    _queue_sync(throttle=False)
 
 
 def usable() -> bool:
