@@ -2,6 +2,8 @@
 noted by the database in its transaction, applied to the index, and a search that uses
 the index answers what the database holds at that moment. SQLite and PostgreSQL."""
 
+import shutil
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -155,6 +157,17 @@ def test_rebuild_writes_a_new_index_and_removes_the_old(db, settings):
     assert second != first
     assert not (settings.LIBRARY_SEARCH_INDEX_DIR / first).exists()
     assert proposed("gamelan") == ["a"]
+
+
+def test_an_index_folder_gone_is_written_anew_not_searched_empty(db, settings, large):
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    current = (settings.LIBRARY_SEARCH_INDEX_DIR / textindex.POINTER).read_text()
+    shutil.rmtree(settings.LIBRARY_SEARCH_INDEX_DIR / current)  # e.g. removed by hand
+    assert not textindex.usable()
+    assert [h.entry.source_id for h in engine.search("taman", semantic=False).hits] == ["a"]
+    assert textindex.sync() == 1  # written anew from the database
+    assert textindex.usable() and proposed("taman") == ["a"]
 
 
 def test_with_the_index_off_nothing_is_written(db, settings, large):

@@ -111,11 +111,16 @@ class _Reader:
 
 
 def _current_path(root: Path) -> Path | None:
+    """The folder of the current index; None when there is none, or when its folder is
+    gone or holds no committed index (then the next sync writes a new one, rather than
+    searches asking an empty index)."""
     try:
         name = (root / POINTER).read_text().strip()
     except FileNotFoundError:
         return None
-    return root / name if name else None
+    if not name or not (root / name / "meta.json").is_file():
+        return None
+    return root / name
 
 
 def _stamp(path: Path) -> tuple:
