@@ -181,6 +181,9 @@ class LibraryStats(models.Model):
     main_length = models.PositiveBigIntegerField(default=0)
     rest_length = models.PositiveBigIntegerField(default=0)
     generation = models.PositiveBigIntegerField(default=0)
+    #: The folder of the embedded search index last written from this database
+    #: (``search.textindex``): an index folder of another database is not asked.
+    search_index = models.CharField(max_length=40, blank=True, default="")
 
     def __str__(self):
         return f"{self.entries} entries, generation {self.generation}"

@@ -170,6 +170,21 @@ def test_an_index_folder_gone_is_written_anew_not_searched_empty(db, settings, l
     assert textindex.usable() and proposed("taman") == ["a"]
 
 
+def test_an_index_written_from_another_database_is_not_asked(db, settings, large):
+    """The same data folder used with another database (or a database restored or
+    replaced): the index there describes other entries."""
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    assert textindex.usable()
+    LibraryStats.objects.filter(pk=1).update(search_index="v1-dari-basis-data-lain")
+    assert not textindex.usable()
+    assert [h.entry.source_id for h in engine.search("taman", semantic=False).hits] == ["a"]
+    assert textindex.sync() == 1  # written anew from this database; the old folder goes
+    assert textindex.usable() and proposed("taman") == ["a"]
+    folders = [p.name for p in settings.LIBRARY_SEARCH_INDEX_DIR.glob("v*-*")]
+    assert folders == [LibraryStats.current().search_index]
+
+
 def test_with_the_index_off_nothing_is_written(db, settings, large):
     settings.LIBRARY_SEARCH_INDEX = "off"
     actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])

@@ -21,5 +21,10 @@ class Migration(migrations.Migration):
                 ("entry_id", models.BigIntegerField()),
             ],
         ),
+        migrations.AddField(
+            model_name="librarystats",
+            name="search_index",
+            field=models.CharField(blank=True, default="", max_length=40),
+        ),
         migrations.RunPython(create_change_triggers, drop_change_triggers),
     ]

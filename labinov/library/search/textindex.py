@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from labinov.library.filtersets import FILTER_FIELDS
+from labinov.library.models import LibraryStats
 from labinov.library.search import ranking
 
 logger = logging.getLogger(__name__)
@@ -111,16 +112,18 @@ class _Reader:
 
 
 def _current_path(root: Path) -> Path | None:
-    """The folder of the current index; None when there is none, or when its folder is
-    gone or holds no committed index (then the next sync writes a new one, rather than
-    searches asking an empty index)."""
+    """The folder of the current index; None when there is none, when its folder is gone
+    or holds no committed index, or when it was not written from this database (a data
+    folder used with another database, a database restored or replaced): the next sync
+    then writes a new one, rather than searches asking an empty or a foreign index."""
     try:
         name = (root / POINTER).read_text().strip()
     except FileNotFoundError:
         return None
     if not name or not (root / name / "meta.json").is_file():
         return None
-    return root / name
+    written_from_here = LibraryStats.objects.filter(pk=1, search_index=name).exists()
+    return root / name if written_from_here else None
 
 
 def _stamp(path: Path) -> tuple:
@@ -256,7 +259,6 @@ def rebuild() -> int:
 
 def _rebuild_locked() -> int:
     root = folder()
-    old = _current_path(root)
     path = root / f"v{VERSION}-{uuid.uuid4().hex[:12]}"
     path.mkdir(parents=True)
     index = _open(path)
@@ -279,8 +281,13 @@ def _rebuild_locked() -> int:
     pointer = root / f"{POINTER}.{os.getpid()}"
     pointer.write_text(path.name)
     os.replace(pointer, root / POINTER)
-    if old is not None and old != path:
-        shutil.rmtree(old, ignore_errors=True)
+    LibraryStats.current()
+    LibraryStats.objects.filter(pk=1).update(search_index=path.name)
+    # Earlier folders (the one replaced, one of another database, one left by a rebuild
+    # that stopped): a process still reading one keeps its open files until it reopens.
+    for other in root.glob("v*-*"):
+        if other != path and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
     logger.info("search index rebuilt: %s entries in %s", count, path.name)
     return count
 
