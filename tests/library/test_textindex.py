@@ -185,6 +185,24 @@ def test_an_index_written_from_another_database_is_not_asked(db, settings, large
     assert folders == [LibraryStats.current().search_index]
 
 
+def test_a_rebuild_that_fails_leaves_no_index_missing_changes(db, large, monkeypatch):
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    actions.import_entries(acting_user=ACTOR, rows=[row("b", name="Taman kota")])
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched, pytest.raises(OSError):
+        patched.setattr(textindex, "_document", full_disk)
+        textindex.rebuild()
+    assert not textindex.usable()  # not the old index, which never saw "b"
+    found = {h.entry.source_id for h in engine.search("taman", semantic=False).hits}
+    assert found == {"a", "b"}
+    textindex.sync()
+    assert sorted(proposed("taman")) == ["a", "b"]
+
+
 def test_with_the_index_off_nothing_is_written(db, settings, large):
     settings.LIBRARY_SEARCH_INDEX = "off"
     actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])

@@ -264,8 +264,12 @@ def _rebuild_locked() -> int:
     index = _open(path)
     writer = index.writer(WRITER_HEAP, 1)
     # The changes noted now are covered by the entries read after: forget them first
-    # (a change committed later stays noted and is applied by the next sync).
+    # (a change committed later stays noted and is applied by the next sync). With them
+    # the index in use stops being this database's: a rebuild that fails half-way leaves
+    # no index that misses them, and the next sync writes one.
     with transaction.atomic(), connection.cursor() as cursor:
+        LibraryStats.current()
+        LibraryStats.objects.filter(pk=1).update(search_index="")
         cursor.execute("DELETE FROM library_searchchange")
     tantivy = _tantivy()
     columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
