@@ -180,17 +180,20 @@ def pending(cap: int) -> int:
 ENTRY_COLUMNS = ("id", "index_name", "index_main", "index_rest", *FILTER_FIELDS)
 
 
+def _where_id_in(cursor, statement: str, ids: list[int], chunk: int = 5_000):
+    """Run ``statement WHERE id IN (...)`` for ``ids``, a chunk at a time (the databases
+    bound the parameters of one statement); yields after each chunk."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        cursor.execute(f"{statement} WHERE id IN ({', '.join(['%s'] * len(part))})", part)
+        yield
+
+
 def _documents(ids: list[int]):
     tantivy = _tantivy()
     columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 5_000):
-            chunk = ids[start : start + 5_000]
-            cursor.execute(
-                f"SELECT {columns} FROM library_libraryentry "
-                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+        for _ in _where_id_in(cursor, f"SELECT {columns} FROM library_libraryentry", ids):
             for row in cursor.fetchall():
                 yield _document(tantivy, row)
 
@@ -239,13 +242,8 @@ def _apply_changes() -> int:
         writer.wait_merging_threads()
         done = [change for change, _entry in changes]
         with transaction.atomic(), connection.cursor() as cursor:
-            for start in range(0, len(done), 5_000):
-                chunk = done[start : start + 5_000]
-                cursor.execute(
-                    f"DELETE FROM library_searchchange WHERE id IN "
-                    f"({', '.join(['%s'] * len(chunk))})",
-                    chunk,
-                )
+            for _ in _where_id_in(cursor, "DELETE FROM library_searchchange", done):
+                pass
         applied += len(done)
         if len(changes) < SYNC_BATCH:
             return applied
