@@ -96,8 +96,20 @@ def build_corpus(records: list[dict], count: int, path: Path, seed: int) -> None
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def tantivy_bm25(corpus: Path, directory: Path):
-    """An exhaustive plain-BM25 ranker over the corpus (tantivy), as a function of a query."""
+def jsonl_rows(corpus: Path):
+    """The records of a JSON-lines corpus, one dict each, read as they are asked for."""
+
+    def rows():
+        with corpus.open(encoding="utf-8") as stream:
+            for line in stream:
+                yield json.loads(line)
+
+    return rows
+
+
+def tantivy_bm25(rows, directory: Path):
+    """An exhaustive plain-BM25 ranker over the records ``rows()`` yields (tantivy), as a
+    function of a query's words. The index is written into ``directory`` once and kept."""
     import tantivy
 
     builder = tantivy.SchemaBuilder()
@@ -109,11 +121,9 @@ def tantivy_bm25(corpus: Path, directory: Path):
     index = tantivy.Index(schema, path=str(directory))
     if fresh:
         writer = index.writer(heap_size=200_000_000, num_threads=1)
-        with corpus.open(encoding="utf-8") as stream:
-            for line in stream:
-                r = json.loads(line)
-                text = " ".join(str(r.get(f) or "").replace("_", " ") for f in TEXT_FIELDS)
-                writer.add_document(tantivy.Document(key=r["source_id"], text=text))
+        for r in rows():
+            text = " ".join(str(r.get(f) or "").replace("_", " ") for f in TEXT_FIELDS)
+            writer.add_document(tantivy.Document(key=r["source_id"], text=text))
         writer.commit()
         writer.wait_merging_threads()
     index.reload()
@@ -250,7 +260,8 @@ def main() -> None:
     total = LibraryEntry.objects.count()
 
     started = time.perf_counter()
-    bm25 = tantivy_bm25(corpus, bench_dir / f"tantivy-salad-{args.generated}-{args.seed}")
+    directory = bench_dir / f"tantivy-salad-{args.generated}-{args.seed}"
+    bm25 = tantivy_bm25(jsonl_rows(corpus), directory)
     print(f"tantivy index ready in {time.perf_counter() - started:.0f} s")
 
     lines = Path(args.queries).read_text(encoding="utf-8").splitlines()
@@ -268,11 +279,12 @@ def main() -> None:
         if not groups:
             return []
         expression = engine._render(("or", list(range(len(groups)))), groups)
+        rows = engine._fetch_terms(expression, {})
         scored = []
-        for pk, *fields in engine._fetch_terms(expression, {}):
-            value = ranking.score_text(query, tuple(fields), lengths)
-            if value > 0:
-                scored.append((-value, pk))
+        for start in range(0, len(rows), 20_000):
+            chunk = rows[start : start + 20_000]
+            values = ranking.score_many(query, [fields for _pk, *fields in chunk], lengths)
+            scored += [(-v, row[0]) for row, v in zip(chunk, values, strict=True) if v > 0]
         top = [pk for _v, pk in sorted(scored)[:10]]
         keys = dict(LibraryEntry.objects.filter(pk__in=top).values_list("id", "source_id"))
         return [keys[pk] for pk in top]

@@ -61,11 +61,7 @@ def exhaustive(text: str, k: int) -> list[str]:
     )
     scored = []
     for entry in LibraryEntry.objects.all():
-        doc = ranking.Document(
-            entry.pk,
-            (entry.index_name.split(), entry.index_main.split(), entry.index_rest.split()),
-        )
-        value = ranking.score(query, doc, lengths)
+        value = ranking.score(query, _document(entry), lengths)
         if value > 0:
             scored.append((-value, entry.pk, entry.source_id))
     return [source_id for _v, _pk, source_id in sorted(scored)[:k]]
@@ -135,3 +131,35 @@ def test_the_capped_fetch_keeps_the_database_best_matches(crafted, settings):
     everything = [r[0] for r in engine._fetch_terms(expression, {})]
     assert everything.index(best) > 5  # stored last: not among the first rows unordered
     assert best in [r[0] for r in engine._fetch_terms(expression, {}, limit=5)]
+
+
+def test_scoring_many_records_at_once_gives_each_ones_own_score(library):
+    """The engine scores its candidates together (``score_many``); each score must be the
+    float ``score`` gives that record alone, or the order (and its ties) would drift."""
+    stats = LibraryStats.current()
+    lengths = tuple(
+        x / stats.entries for x in (stats.name_length, stats.main_length, stats.rest_length)
+    )
+    entries = list(LibraryEntry.objects.order_by("pk"))
+    fields = [(e.index_name, e.index_main, e.index_rest) for e in entries]
+    queries = [
+        "antrean pasien menumpuk di loket pendaftaran puskesmas",
+        "kk",  # a lexicon phrase's short form: alternatives of several terms
+        "pelayanan pelayanan warga",
+        "stuntng balita",  # a spelling correction
+        "kencing manis lansia",
+    ]
+    compared = 0
+    for text in queries:
+        query, _vocab = engine.parse_query(text, stats)
+        many = ranking.score_many(query, fields, lengths)
+        one = [ranking.score(query, _document(e), lengths) for e in entries]
+        assert many == one, text
+        compared += sum(1 for value in one if value > 0)
+    assert compared > 100  # the queries do match records: the comparison is not of zeros
+
+
+def _document(entry):
+    return ranking.Document(
+        entry.pk, (entry.index_name.split(), entry.index_main.split(), entry.index_rest.split())
+    )

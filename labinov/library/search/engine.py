@@ -410,8 +410,8 @@ def top_matches(
     scores: dict[int, float] = {}
 
     def add(rows) -> None:
-        for pk, name, main, rest in rows:
-            value = ranking.score_text(query, (name, main, rest), avg_lengths)
+        values = ranking.score_many(query, [fields for _pk, *fields in rows], avg_lengths)
+        for (pk, *_fields), value in zip(rows, values, strict=True):
             if value > 0:
                 scores[pk] = value
 

@@ -210,6 +210,49 @@ def score_text(
     return _score_counts(query, counts, lengths, avg_lengths)
 
 
+def score_many(
+    query: Query, records: list[tuple[str, str, str]], avg_lengths: tuple[float, float, float]
+) -> list[float]:
+    """``score_text`` of each of many records: the same arithmetic in the same order (so
+    the same floats), computed per alternative over all the records at once (numpy). A
+    search scores hundreds of records; per record in Python, that was most of its time.
+
+    Per field, a matrix holds each of the query's terms' count in each record: only the
+    terms a record has are counted (a set intersection in C), so a long text costs little
+    more than its split."""
+    import numpy as np
+
+    n = len(records)
+    if not query.concepts or not n:
+        return [0.0] * n
+    wanted = query.terms()
+    row = {term: i for i, term in enumerate(sorted(wanted))}
+    fields = []
+    for f, (weight, b, avg) in enumerate(zip(FIELD_WEIGHTS, FIELD_B, avg_lengths, strict=True)):
+        counts = np.zeros((len(row), n))
+        lengths = np.empty(n)
+        for j, record in enumerate(records):
+            terms = record[f].split()
+            lengths[j] = len(terms)
+            for term in wanted.intersection(terms):
+                counts[row[term], j] = terms.count(term)
+        fields.append((weight, counts, 1 - b + b * (lengths / avg if avg else 1.0)))
+    total, matched = np.zeros(n), np.zeros(n)
+    saturation = K1 + 1
+    for idf, alternatives in query.compiled:
+        best = np.zeros(n)
+        for alt, single, weight in alternatives:
+            tf = np.zeros(n)
+            for w, counts, norm in fields:
+                hits = counts[row[single]] if single else counts[[row[t] for t in alt]].min(0)
+                tf += w * hits / norm
+            best = np.maximum(best, weight * tf * saturation / (tf + K1))
+        matched += best > 0
+        total += idf * best
+    share = matched / len(query.concepts)
+    return (total * (1 + COVERAGE * share * share)).tolist()
+
+
 def _score_counts(query: Query, counts: list, lengths: list, avg_lengths) -> float:
     # The same arithmetic as written out in the module's docstring, on the query's
     # concepts flattened once (``Query.compiled``): the engine scores hundreds of records
