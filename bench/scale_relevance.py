@@ -184,6 +184,12 @@ def main() -> None:
         "with the database's full-text index only (off), or both in turn",
     )
     parser.add_argument(
+        "--pools",
+        default="",
+        help="comma-separated engine.INDEX_POOL values to measure in turn with the index "
+        "(default: the engine's)",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=2,
@@ -354,10 +360,14 @@ def main() -> None:
         textindex.sync()  # the import wrote it; a reused database may need it written
         print(f"search index ready in {time.perf_counter() - started:.1f} s")
     modes = {"on": ["on"], "off": ["off"], "both": ["on", "off"]}[args.index]
-    variants = [(mode, cap) for mode in modes for cap in (caps if mode == "off" else caps[:1])]
-    for mode, cap in variants:
+    pools = [int(p) for p in args.pools.split(",") if p.strip()] or [engine.INDEX_POOL]
+    variants = [(mode, knob) for mode in modes for knob in (caps if mode == "off" else pools)]
+    for mode, knob in variants:
         settings.LIBRARY_SEARCH_INDEX = mode
-        settings.LIBRARY_SEARCH_MAX_CANDIDATES = cap
+        if mode == "on":
+            engine.INDEX_POOL = knob
+        else:
+            settings.LIBRARY_SEARCH_MAX_CANDIDATES = cap = knob
         if mode == "on":
             assert textindex.usable(), "the search index is not current"
         proven, pass_timings = [], []

@@ -50,7 +50,8 @@ def main() -> None:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="SQLite: search the database of an earlier run instead of importing again",
+        help="search the database of an earlier run (the SQLite file, or the PostgreSQL "
+        "database of --postgres-url) instead of importing again",
     )
     parser.add_argument(
         "--like-sample", type=int, default=45, help="queries asked of the LIKE scans (slow)"
@@ -76,14 +77,16 @@ def main() -> None:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{db}"
     else:
-        reuse = False
         import psycopg
 
         url = args.postgres_url
         name = url.rsplit("/", 1)[1]
         with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            reuse = args.reuse and exists.fetchone() is not None
+            if not reuse:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
     os.environ.update(
         DATABASE_URL=url,
         LABINOV_DATA_DIR=str(bench_dir),

@@ -475,9 +475,9 @@ def top_matches(
     return TopMatches([(value, pk) for pk, value in ranked], len(seen), exact)
 
 
-#: Entries the embedded index proposes for scoring (``textindex``): the recall of the
-#: exact top 10 it keeps is measured in bench/scale_relevance.py.
-INDEX_POOL = 300
+#: Entries the embedded index proposes for scoring (``textindex``): the share of the
+#: exact top 10 it keeps is measured in bench/scale_relevance.py (``--pools``).
+INDEX_POOL = 200
 #: Rows each θ-raising fetch may return, and how far its target drops each time.
 SEED_ROWS = 500
 SEED_STEP = 0.6

@@ -165,9 +165,18 @@ def parse(text: str, vocab: Vocabulary) -> Query:
         text=text, concepts=[c for c in concepts if c.alternatives], corrections=corrections
     )
     for concept in query.concepts:
-        concept.idf = max(
-            (min(vocab.idf(t) for t in alt) for alt in concept.alternatives), default=0.0
-        )
+        # A concept is as rare as its rarest alternative that the knowledge base holds. An
+        # alternative it never holds (a regional synonym, an abbreviation) says nothing of
+        # the concept's rarity: counted, it gave every word with such a synonym the idf
+        # of a word found nowhere ("desa", in 214,000 of 1,000,000 records, weighed as
+        # much as a word of one record). See benchmarks.md, "relevance at scale".
+        idfs = [min(vocab.idf(t) for t in alt) for alt in concept.alternatives]
+        held = [
+            idf
+            for idf, alt in zip(idfs, concept.alternatives, strict=True)
+            if all(vocab.df(t) for t in alt)
+        ]
+        concept.idf = max(held or idfs, default=0.0)
     return query
 
 
