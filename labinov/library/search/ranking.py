@@ -13,6 +13,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from labinov.library.search import analysis
 
 #: Field weights (BM25F): name, problem + solution, the rest (agency, sector, impact...).
@@ -229,8 +231,6 @@ def score_many(
     Per field, a matrix holds each of the query's terms' count in each record: only the
     terms a record has are counted (a set intersection in C), so a long text costs little
     more than its split."""
-    import numpy as np
-
     n = len(records)
     if not query.concepts or not n:
         return [0.0] * n
