@@ -216,7 +216,25 @@ def sync(*, wait: bool = True) -> int | None:
             return None
         if _current_path(folder()) is None:
             return _rebuild_locked()
-        return _apply_changes()
+        applied = _apply_changes()
+    _reclaim(applied)
+    return applied
+
+
+#: Changes forgotten at once after which a sync vacuums PostgreSQL's change table itself:
+#: until autovacuum comes by, every search's check for pending changes (``pending``)
+#: reads past the dead rows (13 ms a search after an import of 1,000,000 rows).
+VACUUM_AFTER = 10_000
+
+
+def _reclaim(forgotten: int) -> None:
+    if (
+        forgotten >= VACUUM_AFTER
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block  # VACUUM cannot run inside a transaction
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM library_searchchange")
 
 
 def _apply_changes() -> int:
@@ -269,6 +287,8 @@ def _rebuild_locked() -> int:
         LibraryStats.current()
         LibraryStats.objects.filter(pk=1).update(search_index="")
         cursor.execute("DELETE FROM library_searchchange")
+        forgotten = cursor.rowcount
+    _reclaim(forgotten)
     tantivy = _tantivy()
     columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
     count = 0
