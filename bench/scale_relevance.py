@@ -366,10 +366,9 @@ def main() -> None:
         settings.LIBRARY_SEARCH_INDEX = mode
         if mode == "on":
             engine.INDEX_POOL = knob
+            assert textindex.usable(), "the search index is not current"
         else:
             settings.LIBRARY_SEARCH_MAX_CANDIDATES = cap = knob
-        if mode == "on":
-            assert textindex.usable(), "the search index is not current"
         proven, pass_timings = [], []
 
         def labinov(q, proven=proven, pass_timings=pass_timings):
