@@ -27,7 +27,7 @@ Two ways of bridging the citizen's and the official's words with nothing but the
 
 Everything else is the real search: the records are imported into a throwaway SQLite
 database by the import action, the query is parsed by ``engine.parse_query``, records are
-scored by ``ranking.score_text`` (288 records: every record is scored, as the engine does
+scored by ``ranking.score_many`` (288 records: every record is scored, as the engine does
 for a small knowledge base, ties by id) and the 100 best re-ranked by
 ``embeddings.rerank``. The line "none" reproduces bench/relevance.py's Labinov lines.
 
@@ -119,11 +119,9 @@ class Bench:
     def first_pass(self, query):
         from labinov.library.search import ranking
 
-        scored = []
-        for pk, (_sid, fields) in self.rows.items():
-            value = ranking.score_text(query, fields, self.avg)
-            if value > 0:
-                scored.append((value, pk))
+        pks = list(self.rows)
+        values = ranking.score_many(query, [self.rows[pk][1] for pk in pks], self.avg)
+        scored = [(value, pk) for pk, value in zip(pks, values, strict=True) if value > 0]
         scored.sort(key=lambda kv: (-kv[0], kv[1]))
         return scored
 

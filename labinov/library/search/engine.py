@@ -348,15 +348,10 @@ def _fetch_terms(
 
 def _rows_by_id(ids: list[int]):
     table = LibraryEntry._meta.db_table
+    statement = f"SELECT id, index_name, index_main, index_rest FROM {table}"
     out = []
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            cursor.execute(
-                f"SELECT id, index_name, index_main, index_rest FROM {table} "
-                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+        for _ in textindex.where_id_in(cursor, statement, ids):
             out += cursor.fetchall()
     return out
 

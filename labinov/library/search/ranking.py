@@ -10,7 +10,6 @@ final order is computed here, the same way on SQLite and PostgreSQL.
 
 import functools
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -206,27 +205,13 @@ def score(query: Query, doc: Document, avg_lengths: tuple[float, float, float]) 
     return _score_counts(query, counts, lengths, avg_lengths)
 
 
-def score_text(
-    query: Query, fields: tuple[str, str, str], avg_lengths: tuple[float, float, float]
-) -> float:
-    """``score`` of a record given its three stored term columns (space-separated terms):
-    the same arithmetic, counted in C (``Counter``) since the engine scores thousands."""
-    if not query.concepts:
-        return 0.0
-    counts, lengths = [], []
-    for text in fields:
-        terms = text.split()
-        counts.append(Counter(terms))
-        lengths.append(len(terms))
-    return _score_counts(query, counts, lengths, avg_lengths)
-
-
 def score_many(
     query: Query, records: list[tuple[str, str, str]], avg_lengths: tuple[float, float, float]
 ) -> list[float]:
-    """``score_text`` of each of many records: the same arithmetic in the same order (so
-    the same floats), computed per alternative over all the records at once (numpy). A
-    search scores hundreds of records; per record in Python, that was most of its time.
+    """``score`` of each of many records given their three stored term columns
+    (space-separated terms): the same arithmetic in the same order (so the same floats),
+    computed per alternative over all the records at once (numpy). A search scores
+    hundreds of records; per record in Python, that was most of its time.
 
     Per field, a matrix holds each of the query's terms' count in each record: only the
     terms a record has are counted (a set intersection in C), so a long text costs little

@@ -180,7 +180,7 @@ def pending(cap: int) -> int:
 ENTRY_COLUMNS = ("id", "index_name", "index_main", "index_rest", *FILTER_FIELDS)
 
 
-def _where_id_in(cursor, statement: str, ids: list[int], chunk: int = 5_000):
+def where_id_in(cursor, statement: str, ids: list[int], chunk: int = 5_000):
     """Run ``statement WHERE id IN (...)`` for ``ids``, a chunk at a time (the databases
     bound the parameters of one statement); yields after each chunk."""
     for start in range(0, len(ids), chunk):
@@ -193,7 +193,7 @@ def _documents(ids: list[int]):
     tantivy = _tantivy()
     columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
     with connection.cursor() as cursor:
-        for _ in _where_id_in(cursor, f"SELECT {columns} FROM library_libraryentry", ids):
+        for _ in where_id_in(cursor, f"SELECT {columns} FROM library_libraryentry", ids):
             for row in cursor.fetchall():
                 yield _document(tantivy, row)
 
@@ -260,7 +260,7 @@ def _apply_changes() -> int:
         writer.wait_merging_threads()
         done = [change for change, _entry in changes]
         with transaction.atomic(), connection.cursor() as cursor:
-            for _ in _where_id_in(cursor, "DELETE FROM library_searchchange", done):
+            for _ in where_id_in(cursor, "DELETE FROM library_searchchange", done):
                 pass
         applied += len(done)
         if len(changes) < SYNC_BATCH:
