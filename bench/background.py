@@ -4,12 +4,15 @@ idle, then while its task worker embeds a large import (issue 13: within 1.5x of
 1. A fresh SQLite installation (or PostgreSQL with ``--postgres``): `labinov migrate`, the
    288 real records and ``--rows`` generated ones (``bench/generate.py``, each labelled
    generated) imported with `labinov import-library`, which queues the embedding task.
-2. **idle**: `labinov serve --task-workers 0` (nobody takes the task); ``--searches``
+2. **prime**: `labinov serve --task-workers 1` until its worker has embedded a few
+   batches (the real records come first), then stopped: from here on every phase
+   re-ranks with the vectors present, so that idle and busy searches do the same work.
+3. **idle**: `labinov serve --task-workers 0` (nobody takes the task); ``--searches``
    API searches, one after another, the query texts of bench/data/queries*.jsonl.
-3. **embedding**: `labinov serve --task-workers 1`; once its worker is embedding (an
+4. **embedding**: `labinov serve --task-workers 1`; once its worker is embedding (an
    EmbeddingRun is running and has written a batch), the same searches again. The
    worker runs at its usual low priority (``LABINOV_BACKGROUND_NICE``, 19).
-4. ``--compare`` adds a third phase with ``LABINOV_BACKGROUND_NICE=0`` and no pause
+5. ``--compare`` adds a third phase with ``LABINOV_BACKGROUND_NICE=0`` and no pause
    between batches: the worker as it ran before issue 13, for contrast.
 
 Needs the optional embeddings package. Standard library otherwise.
@@ -111,10 +114,28 @@ def embedding_state(db_url: str, postgres: bool) -> tuple[str, int] | None:
     return tuple(row) if row else None
 
 
+def prime(env, args, db_url, workdir, at_least: int) -> int:
+    """Let a task worker embed ``at_least`` entries, then stop it; answers how many."""
+    server, _base = serve(env, 1, workdir / "serve-prime.log")
+    try:
+        deadline = time.monotonic() + 1800
+        while (state := embedding_state(db_url, bool(args.postgres))) is None or (
+            state[1] < at_least
+        ):
+            if time.monotonic() > deadline:
+                raise SystemExit("the worker did not embed")
+            time.sleep(1)
+    finally:
+        stop(server)
+    return embedding_state(db_url, bool(args.postgres))[1]
+
+
 def phase(name, env, args, queries, db_url, workdir, *, wait_for_embedding) -> dict:
     server, base = serve(env, 1 if wait_for_embedding else 0, workdir / f"serve-{name}.log")
     try:
-        searches(base, queries, 20)  # warm the web processes (vocabulary cache, model)
+        # Warm both web processes: vocabulary, model, and each query text's vector (its
+        # first encoding costs tens of ms), so that every phase measures the same work.
+        searches(base, queries, 2 * len(queries))
         embedded_before = None
         if wait_for_embedding:
             deadline = time.monotonic() + 1800
@@ -187,6 +208,8 @@ def main() -> int:
     labinov("import-library", str(generated), env=env)
     print(f"imported {args.rows} generated rows in {time.monotonic() - started:.0f} s")
 
+    vectors = prime(env, args, db_url, workdir, at_least=1024)
+    print(f"primed: {vectors} entries embedded, the worker stopped")
     results = [phase("idle", env, args, queries, db_url, workdir, wait_for_embedding=False)]
     results.append(
         phase("embedding (nice 19)", env, args, queries, db_url, workdir, wait_for_embedding=True)
