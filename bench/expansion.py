@@ -231,7 +231,7 @@ class Bench:
 
 
 def evaluate(bench, sets, method, semantic: bool):
-    from labinov.library.search import embeddings, engine
+    from labinov.library.search import embeddings, engine, topk
 
     results = {}
     for path in sets:
@@ -241,7 +241,7 @@ def evaluate(bench, sets, method, semantic: bool):
         for q in queries:
             query, vocab = engine.parse_query(q["query"], bench.stats)
             ranked = method(query, vocab)
-            top = ranked[: engine.CANDIDATES]
+            top = ranked[: topk.CANDIDATES]
             ids = [bench.rows[pk][0] for _s, pk in top]
             lex.append(metrics(ids, set(q["relevant"]), set(q.get("partial", []))))
             if semantic:

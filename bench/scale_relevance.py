@@ -160,7 +160,7 @@ def main() -> None:
         help="search the database of an earlier run (PostgreSQL: when it holds the corpus)",
     )
     parser.add_argument(
-        "--seed-step", type=float, default=0.0, help="engine.SEED_STEP (default: the engine's)"
+        "--seed-step", type=float, default=0.0, help="topk.SEED_STEP (default: the engine's)"
     )
     parser.add_argument(
         "--unranked-cap",
@@ -186,7 +186,7 @@ def main() -> None:
     parser.add_argument(
         "--pools",
         default="",
-        help="comma-separated engine.INDEX_POOL values to measure in turn with the index "
+        help="comma-separated topk.INDEX_POOL values to measure in turn with the index "
         "(default: the engine's)",
     )
     parser.add_argument(
@@ -252,7 +252,7 @@ def main() -> None:
     from django.db import connection
 
     from labinov.library.models import LibraryEntry, LibraryStats
-    from labinov.library.search import analysis, engine, ranking
+    from labinov.library.search import analysis, engine, ranking, topk
 
     call_command("migrate", verbosity=0)
     if not reuse:
@@ -281,11 +281,11 @@ def main() -> None:
             x / max(stats.entries, 1)
             for x in (stats.name_length, stats.main_length, stats.rest_length)
         )
-        groups = engine._bounded_groups(query, vocab)
+        groups = topk._bounded_groups(query, vocab)
         if not groups:
             return []
-        expression = engine._render(("or", list(range(len(groups)))), groups)
-        rows = engine._fetch_terms(expression, {})
+        expression = topk._render(("or", list(range(len(groups)))), groups)
+        rows = topk._fetch_terms(expression, {})
         scored = []
         for start in range(0, len(rows), 20_000):
             chunk = rows[start : start + 20_000]
@@ -348,9 +348,9 @@ def main() -> None:
 
         reference = evaluate("Labinov's scoring, exhaustive (reference)", cached)
         cache.write_text(json.dumps(known, ensure_ascii=False))
-    engine.CAPPED_RANKED = not args.unranked_cap
-    engine.SEED_STEP = args.seed_step or engine.SEED_STEP
-    print(f"engine.SEED_STEP {engine.SEED_STEP}")
+    topk.CAPPED_RANKED = not args.unranked_cap
+    topk.SEED_STEP = args.seed_step or topk.SEED_STEP
+    print(f"topk.SEED_STEP {topk.SEED_STEP}")
     kind = "first found" if args.unranked_cap else "database's best"
     engine.search("warga", limit=10, semantic=False)  # load the spelling index once
     from labinov.library.search import textindex
@@ -360,12 +360,12 @@ def main() -> None:
         textindex.sync()  # the import wrote it; a reused database may need it written
         print(f"search index ready in {time.perf_counter() - started:.1f} s")
     modes = {"on": ["on"], "off": ["off"], "both": ["on", "off"]}[args.index]
-    pools = [int(p) for p in args.pools.split(",") if p.strip()] or [engine.INDEX_POOL]
+    pools = [int(p) for p in args.pools.split(",") if p.strip()] or [topk.INDEX_POOL]
     variants = [(mode, knob) for mode in modes for knob in (caps if mode == "off" else pools)]
     for mode, knob in variants:
         settings.LIBRARY_SEARCH_INDEX = mode
         if mode == "on":
-            engine.INDEX_POOL = knob
+            topk.INDEX_POOL = knob
             assert textindex.usable(), "the search index is not current"
         else:
             settings.LIBRARY_SEARCH_MAX_CANDIDATES = cap = knob
@@ -380,7 +380,7 @@ def main() -> None:
 
         before = load()
         name = (
-            f"Labinov, search index (pool {engine.INDEX_POOL})"
+            f"Labinov, search index (pool {topk.INDEX_POOL})"
             if mode == "on"
             else f"Labinov, database only, max candidates {cap} ({kind})"
         )

@@ -1,6 +1,6 @@
 """The filters of the knowledge base, declared once: the search page, the API's search and
-list, and the search engine (``search/engine.py`` filters and counts facets on these
-fields) all take them from here."""
+list, and the search itself (``search/topk.py`` filters on these fields, ``search/engine.py``
+counts their facets) all take them from here."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

@@ -14,7 +14,7 @@ import pytest
 from labinov.core.system import SystemActor
 from labinov.library import actions
 from labinov.library.models import LibraryEntry, LibraryStats
-from labinov.library.search import engine, ranking
+from labinov.library.search import engine, ranking, topk
 from tests.library.conftest import row
 
 WORDS = ["warga", "pelayanan", "antrean", "kantor", "desa", "jalan", "sampah", "sekolah"]
@@ -46,9 +46,9 @@ def crafted(db, monkeypatch):
     )
     actions.import_entries(acting_user=SystemActor("test"), rows=rows)
     # A "large" knowledge base for the planner, with budgets to match its size.
-    monkeypatch.setattr(engine, "SMALL_CORPUS", 50)
-    monkeypatch.setattr(engine, "POSTINGS_BUDGET", {"sqlite": 60, "postgresql": 60})
-    monkeypatch.setattr(engine, "CANDIDATES", 20)
+    monkeypatch.setattr(topk, "SMALL_CORPUS", 50)
+    monkeypatch.setattr(topk, "POSTINGS_BUDGET", {"sqlite": 60, "postgresql": 60})
+    monkeypatch.setattr(topk, "CANDIDATES", 20)
     return rows
 
 
@@ -89,7 +89,7 @@ def test_the_old_planner_would_have_lost_the_best_record(crafted):
     text = "pelayanan warga di kantor desa"
     query, vocab = engine.parse_query(text, LibraryStats.current())
     best = LibraryEntry.objects.get(source_id="the-best").pk
-    assert best not in engine.candidate_ids(query, vocab, {})
+    assert best not in topk.candidate_ids(query, vocab, {})
     assert exhaustive(text, 1) == ["the-best"]
     found = engine.search(text, limit=10, semantic=False, snippets=False)
     assert found.hits[0].entry.source_id == "the-best"
@@ -110,7 +110,7 @@ def test_a_capped_search_is_bounded_and_says_it_is_not_proven_exact(crafted, set
     lengths = tuple(
         x / stats.entries for x in (stats.name_length, stats.main_length, stats.rest_length)
     )
-    found = engine.top_matches(query, vocab, {}, 10, lengths)
+    found = topk.top_matches(query, vocab, {}, 10, lengths)
     assert not found.exact
     # The first fetch, the θ-raising fetches and at most cap + 1 more: not every match.
     assert found.examined < LibraryEntry.objects.count()
@@ -125,12 +125,12 @@ def test_the_capped_fetch_keeps_the_database_best_matches(crafted, settings):
     records read."""
     stats = LibraryStats.current()
     query, vocab = engine.parse_query("pelayanan warga kantor desa", stats)
-    groups = engine._bounded_groups(query, vocab)
-    expression = engine._render(("or", list(range(len(groups)))), groups)
+    groups = topk._bounded_groups(query, vocab)
+    expression = topk._render(("or", list(range(len(groups)))), groups)
     best = LibraryEntry.objects.get(source_id="the-best").pk
-    everything = [r[0] for r in engine._fetch_terms(expression, {})]
+    everything = [r[0] for r in topk._fetch_terms(expression, {})]
     assert everything.index(best) > 5  # stored last: not among the first rows unordered
-    assert best in [r[0] for r in engine._fetch_terms(expression, {}, limit=5)]
+    assert best in [r[0] for r in topk._fetch_terms(expression, {}, limit=5)]
 
 
 def test_scoring_many_records_at_once_gives_each_ones_own_score(library):

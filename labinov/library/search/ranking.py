@@ -4,7 +4,7 @@ A query becomes *concepts*: one per meaningful word, each with its alternatives 
 stem, its lexicon variants a little lower, a spelling correction lower still). A record is
 scored with BM25F over three weighted fields (name above problem and solution above the
 rest), taking for each concept its best alternative, then multiplied by how many of the
-query's concepts it covers. The database only fetches candidates (see ``engine.py``); the
+query's concepts it covers. The database only fetches candidates (see ``topk.py``); the
 final order is computed here, the same way on SQLite and PostgreSQL.
 """
 
