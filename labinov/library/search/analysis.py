@@ -213,3 +213,13 @@ def phrase_lexicon() -> dict[tuple[str, ...], tuple[str, ...]]:
                 found = out.setdefault(variant, [])
                 found.extend(s for s in singles if s not in found)
     return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def phrase_starts() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    """The phrases of ``phrase_lexicon`` by their first term, each with its place there,
+    so that a query looks up the phrases its terms begin instead of trying every one."""
+    out: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for place, phrase in enumerate(phrase_lexicon()):
+        out.setdefault(phrase[0], []).append((place, phrase))
+    return {first: tuple(found) for first, found in out.items()}

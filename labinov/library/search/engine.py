@@ -20,6 +20,7 @@ from labinov.library.search import analysis, embeddings, ranking, topk
 #: ``library/filtersets.py`` (the origin of entries, ``source``, filters but is not counted).
 FILTERS = FILTER_FIELDS
 FACETS = FACET_FIELDS
+INDEX_TEXTS = ("index_name", "index_main", "index_rest")
 
 
 class DatabaseVocabulary(ranking.Vocabulary):
@@ -159,7 +160,8 @@ def search(
     if semantic:
         scored = embeddings.rerank(text, scored)
     page_ids = [pk for _s, pk, _f in scored[offset : offset + limit]]
-    by_id = LibraryEntry.objects.in_bulk(page_ids)
+    # The page's entries without their index texts (the longest columns, scored already).
+    by_id = LibraryEntry.objects.defer(*INDEX_TEXTS).in_bulk(page_ids)
     ranked = [(s, by_id[pk]) for s, pk, _f in scored if pk in by_id]
     terms = query.terms()
     hits = [Hit(e, round(s, 4), snippet(e, terms) if snippets else SafeString()) for s, e in ranked]

@@ -154,14 +154,20 @@ def parse(text: str, vocab: Vocabulary) -> Query:
                     for variant in lexicon.get(fixed, ()):
                         concept.add(variant, CORRECTION_WEIGHT * VARIANT_WEIGHT)
             concepts.append(concept)
-    # Phrases of the lexicon ("kartu keluarga") also find their short forms ("kk").
-    for phrase, singles in phrases.items():
-        n = len(phrase)
-        if any(tuple(sequence[i : i + n]) == phrase for i in range(len(sequence) - n + 1)):
-            concept = Concept(word=" ".join(phrase))
-            for single in singles:
-                concept.add((single,), VARIANT_WEIGHT)
-            concepts.append(concept)
+    # Phrases of the lexicon ("kartu keluarga") also find their short forms ("kk"); each
+    # once, in the lexicon's order.
+    starts = analysis.phrase_starts()
+    found = {
+        (place, phrase)
+        for i, term in enumerate(sequence)
+        for place, phrase in starts.get(term, ())
+        if tuple(sequence[i : i + len(phrase)]) == phrase
+    }
+    for _place, phrase in sorted(found):
+        concept = Concept(word=" ".join(phrase))
+        for single in phrases[phrase]:
+            concept.add((single,), VARIANT_WEIGHT)
+        concepts.append(concept)
     query = Query(
         text=text, concepts=[c for c in concepts if c.alternatives], corrections=corrections
     )

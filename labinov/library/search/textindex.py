@@ -122,7 +122,13 @@ def _current_path(root: Path) -> Path | None:
         return None
     if not name or not (root / name / "meta.json").is_file():
         return None
-    written_from_here = LibraryStats.objects.filter(pk=1, search_index=name).exists()
+    # Asked on every search: one plain statement, not the ORM's (a millisecond less).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {LibraryStats._meta.db_table} WHERE id = 1 AND search_index = %s",
+            [name],
+        )
+        written_from_here = cursor.fetchone() is not None
     return root / name if written_from_here else None
 
 
