@@ -18,6 +18,7 @@ from labinov.innovations.forms import InnovationForm
 from labinov.innovations.models import Innovation
 from labinov.lab.models import Enrolment
 from labinov.lab.stages import Subject, Work, allows, keys_of, stages_of
+from tests.roles import ROLES
 from tests.test_permission_matrix import (  # noqa: F401
     ENDPOINTS,
     WORKS_ON_INNOVATION,
@@ -59,7 +60,6 @@ WORK_ENDPOINTS = {
     Work.PROFILE: "innovations.profile",
 }
 ENDPOINTS = {**ENDPOINTS, "innovations.profile": PROFILE}
-ROLES = ("platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member")
 #: Where an enrolment can be: its own stages, then the first innovation stage (it stays there).
 ENROLMENT_AT = (*keys_of(Subject.ENROLMENT), stages_of(Subject.INNOVATION)[0].key)
 #: Where an innovation can be: its stages, then documented (its record closed).

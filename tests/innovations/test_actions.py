@@ -19,28 +19,16 @@ from tests.innovations.conftest import (
     fill_design,
     take_through,
 )
+from tests.roles import attempt, matrix
 
-ROLES = ["platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member"]
 WORKERS = {"platform_admin", "coordinator", "unit_head", "team_member"}
 
 
-def _matrix(allowed):
-    return [(role, role in allowed) for role in ROLES]
-
-
-def _attempt(fn):
-    try:
-        fn()
-    except NotAllowed:
-        return False
-    return True
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "allowed"), _matrix(WORKERS))
+@pytest.mark.parametrize(("role", "allowed"), matrix(WORKERS))
 def test_who_may_create_an_innovation_from_an_idea(people, idea, role, allowed):
     assert (
-        _attempt(lambda: actions.create_innovation(acting_user=people[role], idea=idea)) == allowed
+        attempt(lambda: actions.create_innovation(acting_user=people[role], idea=idea)) == allowed
     )
     assert Innovation.objects.filter(idea=idea).exists() == allowed
     assert AuditEvent.objects.filter(action="innovations.innovation.created").exists() == allowed
@@ -85,14 +73,14 @@ def test_an_idea_that_misses_a_criterion_does_not_become_an_innovation(people, i
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "allowed"), _matrix(WORKERS))
+@pytest.mark.parametrize(("role", "allowed"), matrix(WORKERS))
 def test_who_may_change_the_form_and_the_action_plan(people, innovation, role, allowed):
     user = people[role]
-    done = _attempt(
+    done = attempt(
         lambda: actions.update_innovation(acting_user=user, innovation=innovation, **DESIGN)
     )
     assert done == allowed
-    done = _attempt(
+    done = attempt(
         lambda: actions.add_milestone(
             acting_user=user,
             innovation=innovation,
@@ -110,10 +98,10 @@ def test_who_may_change_the_form_and_the_action_plan(people, innovation, role, a
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "allowed"), _matrix({"platform_admin", "coach"}))
+@pytest.mark.parametrize(("role", "allowed"), matrix({"platform_admin", "coach"}))
 def test_who_may_decide_the_design_gate(people, innovation, role, allowed):
     fill_design(innovation)
-    done = _attempt(
+    done = attempt(
         lambda: gate_actions.decide_gate(
             acting_user=people[role],
             subject=innovation,
@@ -129,13 +117,13 @@ def test_who_may_decide_the_design_gate(people, innovation, role, allowed):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "allowed"), _matrix({"platform_admin", "coach", "coordinator"}))
+@pytest.mark.parametrize(("role", "allowed"), matrix({"platform_admin", "coach", "coordinator"}))
 def test_who_may_decide_the_display_gate(people, innovation, role, allowed):
     take_through(innovation, "design", "deliver")
     from tests.innovations.conftest import fill_display
 
     fill_display(innovation)
-    done = _attempt(
+    done = attempt(
         lambda: gate_actions.decide_gate(
             acting_user=people[role],
             subject=innovation,
@@ -278,12 +266,12 @@ def test_bad_input_gets_a_message_and_changes_nothing(people, innovation):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    _matrix(
+    matrix(
         {"platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member"}
     ),
 )
 def test_who_may_comment_on_an_innovation(people, innovation, role, allowed):
-    done = _attempt(
+    done = attempt(
         lambda: actions.add_monitoring_comment(
             acting_user=people[role], innovation=innovation, text="Bagus, lanjutkan."
         )
@@ -298,7 +286,7 @@ def test_an_outsider_may_not_comment(outsider, innovation):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "allowed"), _matrix(WORKERS))
+@pytest.mark.parametrize(("role", "allowed"), matrix(WORKERS))
 def test_who_may_record_delivery(people, innovation, role, allowed):
     fill_design(innovation)
     at_stage(innovation, "deliver")
@@ -316,7 +304,7 @@ def test_who_may_record_delivery(people, innovation, role, allowed):
             acting_user=user, innovation=innovation, image=ContentFile(PNG, name="a.png")
         ),
     ]
-    assert [_attempt(a) for a in attempts] == [allowed] * 4
+    assert [attempt(a) for a in attempts] == [allowed] * 4
     milestone.refresh_from_db()
     assert milestone.progress == (50 if allowed else 0)
     assert innovation.risks.exists() == allowed

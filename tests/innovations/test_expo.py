@@ -10,8 +10,8 @@ from labinov.innovations import actions
 from labinov.innovations.scorecard import scorecard, total
 from labinov.innovations.selectors import expo_ranking
 from tests.innovations.conftest import take_through
+from tests.roles import ROLES
 
-ROLES = ["platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member"]
 FULL = {
     "novelty": 10,
     "benefit": 10,

@@ -13,6 +13,7 @@ from labinov.lab.models import Idea, Problem
 from labinov.portal.models import Proposal
 from tests.factories import RegionFactory
 from tests.portal.conftest import FORM, PRIVATE, PROPOSER, assert_nothing_private
+from tests.roles import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -182,9 +183,6 @@ def test_flooding_from_one_address_is_refused_with_429(client, region, settings)
 
 
 # -- moderation -------------------------------------------------------------------------
-
-
-ROLES = ["platform_admin", "coordinator", "leader", "coach", "assessor", "unit_head", "team_member"]
 
 
 @pytest.mark.parametrize("role", ROLES)
