@@ -18,14 +18,9 @@ from labinov.innovations.forms import InnovationForm
 from labinov.innovations.models import Innovation
 from labinov.lab.models import Enrolment
 from labinov.lab.stages import Subject, Work, allows, keys_of, stages_of
+from tests.permission_endpoints import ENDPOINTS, WORKS_ON_INNOVATION, Endpoint
 from tests.roles import ROLES
-from tests.test_permission_matrix import (  # noqa: F401
-    ENDPOINTS,
-    WORKS_ON_INNOVATION,
-    Endpoint,
-    _fingerprint,
-    world,
-)
+from tests.test_permission_matrix import _fingerprint, world  # noqa: F401
 
 
 def _profile_change(s) -> dict:
