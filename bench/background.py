@@ -133,8 +133,9 @@ def prime(env, args, db_url, workdir, at_least: int) -> int:
 def phase(name, env, args, queries, db_url, workdir, *, wait_for_embedding) -> dict:
     server, base = serve(env, 1 if wait_for_embedding else 0, workdir / f"serve-{name}.log")
     try:
-        # Warm both web processes: vocabulary, model, and each query text's vector (its
-        # first encoding costs tens of ms), so that every phase measures the same work.
+        # Warm both web processes: vocabulary, model, and each query text (a text's first
+        # search in a process stems its words and encodes it: about 11 ms more at p50,
+        # docs/benchmarks.md), so that every phase measures the same work.
         searches(base, queries, 2 * len(queries))
         embedded_before = None
         if wait_for_embedding:
