@@ -134,8 +134,8 @@ def phase(name, env, args, queries, db_url, workdir, *, wait_for_embedding) -> d
     server, base = serve(env, 1 if wait_for_embedding else 0, workdir / f"serve-{name}.log")
     try:
         # Warm both web processes: vocabulary, model, and each query text (a text's first
-        # search in a process stems its words and encodes it: about 11 ms more at p50,
-        # docs/benchmarks.md), so that every phase measures the same work.
+        # search in a process stems its words, about 11 ms more at p50, and encodes it,
+        # about 3 ms: docs/benchmarks.md), so that every phase measures the same work.
         searches(base, queries, 2 * len(queries))
         embedded_before = None
         if wait_for_embedding:
