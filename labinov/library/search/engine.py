@@ -150,12 +150,15 @@ def search(
     # re-ranking) with the best of the other records scored, up to CANDIDATES.
     found = topk.top_matches(query, vocab, filters, offset + limit, lengths)
     top = found.scored[: max(topk.CANDIDATES, offset + limit)]
-    facet_rows = {
-        row[0]: dict(zip(FACETS, row[1:], strict=True))
-        for row in LibraryEntry.objects.filter(pk__in=[pk for _s, pk in top]).values_list(
-            "id", *FACETS
+    # Facet values (and whether the record is still there): as read with the record's
+    # terms where they were, otherwise read now.
+    facet_rows = {pk: found.facets[pk] for _s, pk in top if pk in found.facets}
+    unread = [pk for _s, pk in top if pk not in facet_rows]
+    if unread:
+        facet_rows.update(
+            (row[0], dict(zip(FACETS, row[1:], strict=True)))
+            for row in LibraryEntry.objects.filter(pk__in=unread).values_list("id", *FACETS)
         )
-    }
     scored = [(value, pk, facet_rows[pk]) for value, pk in top if pk in facet_rows]
     if semantic:
         scored = embeddings.rerank(text, scored)

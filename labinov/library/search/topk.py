@@ -11,12 +11,12 @@ scored here. See docs/search.md.
 
 import heapq
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 
-from labinov.library.filtersets import FILTER_FIELDS
+from labinov.library.filtersets import FACET_FIELDS, FILTER_FIELDS
 from labinov.library.models import LibraryEntry
 from labinov.library.search import ranking, textindex
 
@@ -292,6 +292,24 @@ def _rows_by_id(ids: list[int]):
     return out
 
 
+def _proposed_rows(ids: list[int]) -> tuple[list[tuple], dict[int, dict]]:
+    """The index texts of the records the embedded index proposed, as ``_rows_by_id``
+    reads them, and their facet values, read in the same statement (the page's facets are
+    counted from these: one statement less on every search)."""
+    columns = ", ".join(connection.ops.quote_name(name) for name in FACET_FIELDS)
+    statement = (
+        f"SELECT id, index_name, index_main, index_rest, {columns} "
+        f"FROM {LibraryEntry._meta.db_table}"
+    )
+    rows, facets = [], {}
+    with connection.cursor() as cursor:
+        for _ in textindex.where_id_in(cursor, statement, ids):
+            for row in cursor.fetchall():
+                rows.append(row[:4])
+                facets[row[0]] = dict(zip(FACET_FIELDS, row[4:], strict=True))
+    return rows, facets
+
+
 def max_candidates() -> int:
     """``LABINOV_SEARCH_MAX_CANDIDATES``: the most records the last fetch may score."""
     return max(1, int(getattr(settings, "LIBRARY_SEARCH_MAX_CANDIDATES", 3_000)))
@@ -300,11 +318,13 @@ def max_candidates() -> int:
 @dataclass
 class TopMatches:
     """``top_matches``' answer: the records scored (score, id), best first, ties by id;
-    how many records were read; and whether the first k are proven the exact top k."""
+    how many records were read; whether the first k are proven the exact top k; and the
+    facet values of the records read, by id, where they were read with them."""
 
     scored: list[tuple[float, int]]
     examined: int
     exact: bool
+    facets: dict[int, dict] = field(default_factory=dict)
 
 
 def top_matches(
@@ -351,13 +371,14 @@ def top_matches(
             return 0.0
         return heapq.nlargest(depth, scores.values())[-1]
 
-    if vocab.total > SMALL_CORPUS and textindex.usable():
+    if vocab.total > SMALL_CORPUS and (index_path := textindex.usable()):
         # The embedded index proposes; the entries are scored here as the database holds
         # them. Not proven exact: its BM25 approximates ``ranking.score`` (benchmarks.md).
-        ids = textindex.candidates(query, filters, max(INDEX_POOL, depth))
-        add(_rows_by_id(ids))
+        ids = textindex.candidates(query, filters, max(INDEX_POOL, depth), index_path)
+        rows, facets = _proposed_rows(ids)
+        add(rows)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return TopMatches([(value, pk) for pk, value in ranked], len(ids), False)
+        return TopMatches([(value, pk) for pk, value in ranked], len(ids), False, facets)
     seen: set[int] = set()
 
     def fetch(node, cap=None, ranked=True) -> int:
