@@ -194,6 +194,20 @@ def test_rebuild_writes_a_new_index_and_removes_the_old(db, settings):
     assert proposed("gamelan") == ["a"]
 
 
+def test_a_search_asks_the_new_index_when_a_rebuild_removed_the_one_it_found(db, settings):
+    """``usable`` answers the index's folder and the search passes it on, to save a
+    statement; a rebuild in between (another process) removes that folder."""
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    found = textindex.usable()
+    assert found is not None and found.is_dir()
+    call_command("search_index", "--rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not found.exists()
+    query, _vocab = engine.parse_query("taman", LibraryStats.current())
+    ids = textindex.candidates(query, {}, 10, found)
+    assert ids == [LibraryEntry.objects.get(source_id="a").pk]
+
+
 def test_an_index_folder_gone_is_written_anew_not_searched_empty(db, settings, large):
     actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
     textindex.sync()

@@ -143,8 +143,10 @@ def _stamp(path: Path) -> tuple:
 
 def searcher(path: Path | None = None):
     """A searcher of the committed index, or None when there is none yet. ``path``: the
-    index's folder as ``usable`` just found it (saves asking the database again)."""
-    path = path or _current_path(folder())
+    index's folder as ``usable`` just found it (saves asking the database again), unless
+    a rebuild has removed it since."""
+    if path is None or not (path / "meta.json").is_file():
+        path = _current_path(folder())
     if path is None:
         return None
     stamp = _stamp(path)
@@ -191,9 +193,9 @@ def where_id_in(cursor, statement: str, ids: list[int], chunk: int = 5_000):
     """Run ``statement WHERE id IN (...)`` for ``ids``, a chunk at a time (the databases
     bound the parameters of one statement); yields after each chunk.
 
-    PostgreSQL is given the chunk as one array (``id = ANY(%s)``): a list of 200
-    placeholders cost the driver more to parse on every search than the 200 rows cost to
-    send (psycopg's query splitting was 1 ms of a 28 ms search, 1,000,000 records)."""
+    PostgreSQL is given the chunk as one array (``id = ANY(%s)``), which the driver sends
+    as it is, instead of a statement of 200 placeholders that it splits and fills on
+    every search (the paired measurement is in benchmarks.md, 4 December)."""
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         if cursor.db.vendor == "postgresql":
