@@ -2,6 +2,7 @@
 noted by the database in its transaction, applied to the index, and a search that uses
 the index answers what the database holds at that moment. SQLite and PostgreSQL."""
 
+import dataclasses
 import shutil
 
 import pytest
@@ -13,7 +14,7 @@ from labinov.core.restore import restored
 from labinov.core.system import SystemActor
 from labinov.library import actions
 from labinov.library.models import LibraryEntry, LibraryStats, SearchChange
-from labinov.library.search import engine, textindex, topk
+from labinov.library.search import analysis, engine, textindex, topk
 from tests.library.conftest import row
 
 ACTOR = SystemActor("test")
@@ -121,6 +122,42 @@ def test_candidates_keep_to_the_filters(db):
     assert proposed("antrean", {"digital": True}) == ["b"]
     assert proposed("antrean", {"province": "Jawa Barat"}) == ["c"]
     assert proposed("antrean", {"year": 1999}) == []
+
+
+def test_a_concept_is_asked_by_its_concept_term(db):
+    """The index writes, beside a text, the concept term of every query term whose lexicon
+    variants it holds: "diabetes" finds the entries saying "kencing manis" or "sakit gula"
+    (a phrase), and "lansia" those saying "manula", the word as typed first."""
+    actions.import_entries(
+        acting_user=ACTOR,
+        rows=[
+            row("phrase", name="Posbindu", problem="Warga dengan kencing manis tidak terpantau"),
+            row("typed", name="Skrining diabetes", problem="Diabetes tidak terdeteksi"),
+            row("variant", name="Senam manula", problem="Manula jarang bergerak"),
+            row("lansia", name="Posyandu lansia", problem="Lansia jarang diperiksa"),
+            row("other", name="Bank sampah", problem="Sampah menumpuk"),
+        ],
+    )
+    textindex.sync()
+    assert sorted(proposed("diabetes")) == ["phrase", "typed"]
+    assert proposed("penyakit gula") == proposed("diabetes")  # a phrase typed, the same
+    assert proposed("lansia") == ["lansia", "variant"]
+    assert proposed("manula") == ["variant", "lansia"]
+
+
+def test_an_index_written_with_another_lexicon_is_written_anew(db, monkeypatch):
+    """The concept terms follow the lexicon: an index written before the lexicon changed
+    is not asked (searches use the database's index) until it is written anew."""
+    actions.import_entries(acting_user=ACTOR, rows=[row("a", name="Taman baca")])
+    textindex.sync()
+    assert textindex.usable()
+    changed = dataclasses.replace(analysis.concept_terms(), fingerprint="00000000")
+    monkeypatch.setattr(analysis, "concept_terms", lambda: changed)
+    assert textindex.usable() is None
+    textindex.sync()
+    found = textindex.usable()
+    assert found is not None and found.name.startswith(f"v{textindex.VERSION}-00000000-")
+    assert proposed("taman") == ["a"]
 
 
 def test_a_search_answers_what_the_database_holds_at_that_moment(db, large, client):

@@ -223,3 +223,63 @@ def phrase_starts() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
     for place, phrase in enumerate(phrase_lexicon()):
         out.setdefault(phrase[0], []).append((place, phrase))
     return {first: tuple(found) for first, found in out.items()}
+
+
+@dataclass(frozen=True)
+class ConceptTerms:
+    """What the embedded index writes beside a text so that a query's concept asks one
+    posting list instead of a disjunction of its alternatives (``textindex``): for a term,
+    the query terms whose lexicon variants include it (itself, when it has variants); for
+    a phrase variant, the query terms it satisfies, by its first term."""
+
+    by_term: dict[str, tuple[str, ...]]
+    by_phrase_start: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
+    #: Changes whenever the lexicon does: an index written with other concept terms is
+    #: written anew.
+    fingerprint: str
+
+    def satisfies(self, alternative: tuple[str, ...], term: str) -> bool:
+        """Whether an alternative (a term or a phrase) satisfies the concept of ``term``:
+        the entries holding it hold ``term``'s concept term."""
+        if len(alternative) == 1:
+            return term in self.by_term.get(alternative[0], ())
+        return any(
+            phrase == alternative and term in served
+            for phrase, served in self.by_phrase_start.get(alternative[0], ())
+        )
+
+    def of(self, terms: list[str]) -> list[str]:
+        """The query terms whose concepts the text's terms satisfy, once per occurrence
+        (the index counts them as term frequencies)."""
+        out = []
+        for i, term in enumerate(terms):
+            out += self.by_term.get(term, ())
+            for phrase, served in self.by_phrase_start.get(term, ()):
+                if tuple(terms[i : i + len(phrase)]) == phrase:
+                    out += served
+        return out
+
+
+@lru_cache(maxsize=1)
+def concept_terms() -> ConceptTerms:
+    import hashlib
+
+    by_term: dict[str, list[str]] = {}
+    by_phrase: dict[tuple[str, ...], list[str]] = {}
+    for term, variants in sorted(lexicon().items()):
+        by_term.setdefault(term, []).append(term)
+        for variant in variants:
+            served = by_term.setdefault(variant[0], []) if len(variant) == 1 else None
+            if served is None:
+                served = by_phrase.setdefault(variant, [])
+            if term not in served:
+                served.append(term)
+    starts: dict[str, list] = {}
+    for phrase, served in sorted(by_phrase.items()):
+        starts.setdefault(phrase[0], []).append((phrase, tuple(served)))
+    text = (DATA_DIR / "lexicon.txt").read_bytes() + (DATA_DIR / "stem_overrides.txt").read_bytes()
+    return ConceptTerms(
+        by_term={t: tuple(s) for t, s in by_term.items()},
+        by_phrase_start={t: tuple(p) for t, p in starts.items()},
+        fingerprint=hashlib.sha256(text).hexdigest()[:8],
+    )

@@ -30,6 +30,7 @@ pointer (``labinov search-index --rebuild``); the old folder is removed.
 import contextlib
 import fcntl
 import logging
+import math
 import os
 import shutil
 import threading
@@ -42,7 +43,7 @@ from django.db import connection, transaction
 
 from labinov.library.filtersets import FILTER_FIELDS
 from labinov.library.models import LibraryStats
-from labinov.library.search import ranking
+from labinov.library.search import analysis, ranking
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,11 @@ REPEAT = (6, 2, 1)
 WRITER_HEAP = 64_000_000
 POINTER = "CURRENT"
 LOCK = "write.lock"
-VERSION = "1"
+#: The index's layout; with the lexicon's fingerprint it begins the folder's name, and an
+#: index of another layout or lexicon is written anew (``_current_path``). 2: concept terms.
+VERSION = "2"
+#: Begins a concept term (``analysis.concept_terms``): no analysed term holds "_".
+CONCEPT = "c_"
 
 
 def enabled() -> bool:
@@ -120,7 +125,7 @@ def _current_path(root: Path) -> Path | None:
         name = (root / POINTER).read_text().strip()
     except FileNotFoundError:
         return None
-    if not name or not (root / name / "meta.json").is_file():
+    if not name.startswith(_prefix()) or not (root / name / "meta.json").is_file():
         return None
     # Asked on every search: one plain statement, without the ORM's query building.
     with connection.cursor() as cursor:
@@ -214,8 +219,21 @@ def _documents(ids: list[int]):
                 yield _document(tantivy, row)
 
 
+def _prefix() -> str:
+    return f"v{VERSION}-{analysis.concept_terms().fingerprint}-"
+
+
+def _with_concepts(text: str) -> str:
+    """An index text followed by its concept terms: ``c_<t>`` for every occurrence of a
+    term or phrase that satisfies the concept of a query term ``t`` with lexicon variants
+    (``analysis.concept_terms``)."""
+    found = analysis.concept_terms().of(text.split())
+    return " ".join([text, *(CONCEPT + term for term in found)]) if found else text
+
+
 def _document(tantivy, row):
     pk, name, main, rest, *values = row
+    name, main, rest = _with_concepts(name), _with_concepts(main), _with_concepts(rest)
     text = " ".join([name] * REPEAT[0] + [main] * REPEAT[1] + [rest] * REPEAT[2])
     fields = {f"f_{n}": _filter_value(v) for n, v in zip(FILTER_FIELDS, values, strict=True)}
     return tantivy.Document(pk=pk, terms=text, **fields)
@@ -291,7 +309,7 @@ def rebuild() -> int:
 
 def _rebuild_locked() -> int:
     root = folder()
-    path = root / f"v{VERSION}-{uuid.uuid4().hex[:12]}"
+    path = root / f"{_prefix()}{uuid.uuid4().hex[:12]}"
     path.mkdir(parents=True)
     index = _open(path)
     writer = index.writer(WRITER_HEAP, 1)
@@ -389,36 +407,66 @@ def _queue_sync(*, throttle: bool = True) -> None:
     transaction.on_commit(sync_search_index.enqueue)
 
 
+def _idf(search, term: str) -> float:
+    """The index's own idf of a term (tantivy's BM25), 0 for a term no entry holds."""
+    df = search.doc_freq("terms", term)
+    return math.log(1 + (search.num_docs - df + 0.5) / (df + 0.5)) if df else 0.0
+
+
+def _clauses(search, schema, concept: ranking.Concept) -> list:
+    """The query clauses of one concept, all plain (boosted) terms where they can be, so
+    that tantivy can skip through their union (block-max WAND).
+
+    A concept whose first alternative has lexicon variants asks its concept term, which
+    every entry satisfying any of those variants holds, at the concept's idf (as
+    ``ranking.score`` weighs a concept: by its rarest held alternative) times the
+    variants' weight, and the term as typed for the rest of its weight; before, it asked
+    a disjunction-max of every alternative, twice tantivy's time at p95 on long queries
+    (benchmarks.md, 4 December). The alternatives left (a spelling correction, a concept
+    without variants) are asked as they are, each at its weight."""
+    tantivy = _tantivy()
+    Q, Occur = tantivy.Query, tantivy.Occur
+    terms = analysis.concept_terms()
+    alternatives = dict(concept.alternatives)
+    clauses = []
+    first = next(iter(alternatives), None)
+    if first is not None and len(first) == 1 and first[0] in analysis.lexicon():
+        typed, weight = first[0], alternatives[first]
+        alternatives = {
+            alt: w for alt, w in alternatives.items() if not terms.satisfies(alt, typed)
+        }
+        boosts = [(CONCEPT + typed, min(weight, ranking.VARIANT_WEIGHT))]
+        if weight > ranking.VARIANT_WEIGHT:
+            boosts.append((typed, weight - ranking.VARIANT_WEIGHT))
+        for term, share in boosts:
+            idf = _idf(search, term)
+            if idf:
+                query = Q.term_query(schema, "terms", term)
+                clauses.append((Occur.Should, Q.boost_query(query, share * concept.idf / idf)))
+    for alt, weight in alternatives.items():
+        parts = [Q.term_query(schema, "terms", t) for t in alt]
+        one = parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Must, p) for p in parts])
+        clauses.append((Occur.Should, Q.boost_query(one, weight)))
+    return clauses
+
+
 def candidates(
     query: ranking.Query, filters: dict, limit: int, path: Path | None = None
 ) -> list[int]:
     """The ids of the ``limit`` entries the index ranks best for ``query`` (BM25 over the
-    weighted terms; each concept's best alternative counts), within ``filters``.
+    weighted terms, each concept asked as ``_clauses`` says), within ``filters``.
     ``path``: the index's folder as ``usable`` answered it."""
     tantivy = _tantivy()
     search = searcher(path)
     if search is None:
         return []
     schema = _Reader.index.schema
-    Q, Occur = tantivy.Query, tantivy.Occur
-    concepts = []
-    for concept in query.concepts:
-        alternatives = []
-        for alt, weight in concept.alternatives.items():
-            terms = [Q.term_query(schema, "terms", t) for t in alt]
-            one = (
-                terms[0]
-                if len(terms) == 1
-                else Q.boolean_query([(Occur.Must, term) for term in terms])
-            )
-            alternatives.append(Q.boost_query(one, weight))
-        if alternatives:
-            best = (
-                alternatives[0] if len(alternatives) == 1 else Q.disjunction_max_query(alternatives)
-            )
-            concepts.append((Occur.Should, best))
+    concepts = [
+        clause for concept in query.concepts for clause in _clauses(search, schema, concept)
+    ]
     if not concepts:
         return []
+    Q, Occur = tantivy.Query, tantivy.Occur
     matching = Q.boolean_query(concepts)
     filtering = [
         (
