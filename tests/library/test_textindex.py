@@ -4,6 +4,7 @@ the index answers what the database holds at that moment. SQLite and PostgreSQL.
 
 import dataclasses
 import shutil
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -143,6 +144,15 @@ def test_a_concept_is_asked_by_its_concept_term(db):
     assert proposed("penyakit gula") == proposed("diabetes")  # a phrase typed, the same
     assert proposed("lansia") == ["lansia", "variant"]
     assert proposed("manula") == ["variant", "lansia"]
+
+
+def test_concept_terms_count_every_occurrence():
+    """Each occurrence of a term or phrase writes the concept terms it satisfies, so the
+    index counts them as term frequencies: "kencing manis" twice and "diabetes" once make
+    c_diabetes three times; "manula" serves both its own concept and that of "lansia"."""
+    text = " ".join(analysis.terms("kencing manis dan kencing manis lagi, manula, diabetes"))
+    written = analysis.concept_terms().written(text, "c_")
+    assert Counter(written.split()) == {"c_diabetes": 3, "c_lansia": 1, "c_manula": 1}
 
 
 def test_an_index_written_with_another_lexicon_is_written_anew(db, monkeypatch):

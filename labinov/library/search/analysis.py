@@ -8,7 +8,7 @@ for the life of the process (the vocabulary of public-service texts is small).
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -230,13 +230,14 @@ class ConceptTerms:
     """What the embedded index writes beside a text so that a query's concept asks one
     posting list instead of a disjunction of its alternatives (``textindex``): for a term,
     the query terms whose lexicon variants include it (itself, when it has variants); for
-    a phrase variant, the query terms it satisfies, by its first term."""
+    a phrase variant, the query terms it satisfies, by its first and second terms."""
 
     by_term: dict[str, tuple[str, ...]]
-    by_phrase_start: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
+    by_phrase_start: dict[str, dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]]
     #: Changes whenever the lexicon does: an index written with other concept terms is
     #: written anew.
     fingerprint: str
+    _tables: dict = field(default_factory=dict, compare=False, repr=False)
 
     def satisfies(self, alternative: tuple[str, ...], term: str) -> bool:
         """Whether an alternative (a term or a phrase) satisfies the concept of ``term``:
@@ -245,19 +246,47 @@ class ConceptTerms:
             return term in self.by_term.get(alternative[0], ())
         return any(
             phrase == alternative and term in served
-            for phrase, served in self.by_phrase_start.get(alternative[0], ())
+            for phrase, served in self.by_phrase_start.get(alternative[0], {}).get(
+                alternative[1], ()
+            )
         )
 
-    def of(self, terms: list[str]) -> list[str]:
-        """The query terms whose concepts the text's terms satisfy, once per occurrence
-        (the index counts them as term frequencies)."""
-        out = []
-        for i, term in enumerate(terms):
-            out += self.by_term.get(term, ())
-            for phrase, served in self.by_phrase_start.get(term, ()):
-                if tuple(terms[i : i + len(phrase)]) == phrase:
-                    out += served
+    def written(self, text: str, prefix: str) -> str:
+        """The concept terms of an index text (terms joined by single spaces): ``prefix +
+        t`` and a space for each query term ``t`` whose concept a term or phrase of the
+        text satisfies, once per occurrence (the index counts them as term frequencies).
+        An index writes millions of texts: each term's share is computed once
+        (``_Written``) and joined in C; phrases are looked for only where one starts."""
+        table = self._tables.get(prefix)
+        if table is None:
+            table = self._tables[prefix] = _Written(self, prefix)
+        terms = text.split()
+        out = "".join(map(table.__getitem__, terms))
+        starts = self.by_phrase_start
+        if starts.keys().isdisjoint(terms):
+            return out
+        for i in [i for i, term in enumerate(terms[:-1]) if term in starts]:
+            for phrase, served in starts[terms[i]].get(terms[i + 1], ()):
+                if len(phrase) == 2 or tuple(terms[i : i + len(phrase)]) == phrase:
+                    out += "".join(f"{prefix}{t} " for t in served)
         return out
+
+
+class _Written(dict):
+    """Term -> its concept terms as ``ConceptTerms.written`` writes them ("" for most
+    terms), computed on first use."""
+
+    LIMIT = 500_000
+
+    def __init__(self, concepts: ConceptTerms, prefix: str):
+        super().__init__()
+        self.concepts, self.prefix = concepts, prefix
+
+    def __missing__(self, term: str) -> str:
+        found = "".join(f"{self.prefix}{t} " for t in self.concepts.by_term.get(term, ()))
+        if len(self) < self.LIMIT:
+            self[term] = found
+        return found
 
 
 @lru_cache(maxsize=1)
@@ -274,12 +303,15 @@ def concept_terms() -> ConceptTerms:
                 served = by_phrase.setdefault(variant, [])
             if term not in served:
                 served.append(term)
-    starts: dict[str, list] = {}
+    starts: dict[str, dict[str, list]] = {}
     for phrase, served in sorted(by_phrase.items()):
-        starts.setdefault(phrase[0], []).append((phrase, tuple(served)))
+        starts.setdefault(phrase[0], {}).setdefault(phrase[1], []).append((phrase, tuple(served)))
     text = (DATA_DIR / "lexicon.txt").read_bytes() + (DATA_DIR / "stem_overrides.txt").read_bytes()
     return ConceptTerms(
         by_term={t: tuple(s) for t, s in by_term.items()},
-        by_phrase_start={t: tuple(p) for t, p in starts.items()},
+        by_phrase_start={
+            first: {second: tuple(p) for second, p in seconds.items()}
+            for first, seconds in starts.items()
+        },
         fingerprint=hashlib.sha256(text).hexdigest()[:8],
     )

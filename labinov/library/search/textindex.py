@@ -227,8 +227,8 @@ def _with_concepts(text: str) -> str:
     """An index text followed by its concept terms: ``c_<t>`` for every occurrence of a
     term or phrase that satisfies the concept of a query term ``t`` with lexicon variants
     (``analysis.concept_terms``)."""
-    found = analysis.concept_terms().of(text.split())
-    return " ".join([text, *(CONCEPT + term for term in found)]) if found else text
+    found = analysis.concept_terms().written(text, CONCEPT)
+    return f"{text} {found}" if found else text
 
 
 def _document(tantivy, row):
