@@ -2,8 +2,9 @@
 knowledge base.
 
 The database stays the source of truth. This index holds, per entry, its analysed terms
-(``index_name``/``index_main``/``index_rest``) and the values the search filters on, and
-only ever *proposes* entries: the engine reads the proposed entries' terms from the
+(``index_name``/``index_main``/``index_rest``) with their concept terms (``_clauses``,
+``analysis.concept_terms``) and the values the search filters on, and only ever
+*proposes* entries: the engine reads the proposed entries' terms from the
 database and scores them itself (``ranking.score``), so an entry the index still holds
 after it was deleted, or holds in an older version, is dropped or scored as it now is.
 
