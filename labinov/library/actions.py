@@ -5,16 +5,17 @@ together with their search terms, term counts and statistics.
 An import never keeps others from writing for more than a moment (on SQLite one writer at
 a time holds the whole database), and still imports all of a file or nothing:
 
-1. **Read, check and analyse**, outside any transaction: rows are checked and turned into
-   search terms batch by batch, and the analysed batches go to a staging file
-   (``staging.Staging``, a temporary file of this process). Nothing is written to the
-   database. A bad row stops the analysing (unless bad rows are to be skipped); the rest
-   of the file is still checked so that every bad row is reported, and then nothing is
-   written at all.
-2. **Write** the staged batches, each in its own short transaction (a fraction of a second
-   for 2,000 rows), so that other people's writes go in between; each batch's transaction
-   also records how to undo it (``undo``). The last transaction writes the term counts,
-   statistics and audit event and marks the import finished.
+1. **Read and check**, outside any transaction: rows are checked batch by batch, and the
+   good ones go to a staging file (``staging.Staging``, a temporary file of this process).
+   Nothing is written to the database. A bad row stops the staging (unless bad rows are
+   to be skipped); the rest of the file is still checked so that every bad row is
+   reported, and then nothing is written at all.
+2. **Analyse and write** the staged batches: each is turned into search terms (in a
+   helper process for a large file, ahead of the writing: ``Staging.analysed``) and
+   written in its own short transaction (a fraction of a second for 2,000 rows), so that
+   other people's writes go in between; each batch's transaction also records how to
+   undo it (``undo``). The last transaction writes the term counts, statistics and audit
+   event and marks the import finished.
 3. **On failure** while writing, the batches written are undone (``undo.roll_back``); if
    the process died, the next import undoes them. So a failure midway leaves nothing
    half-imported.
@@ -81,12 +82,10 @@ class ImportResult:
 
 @dataclass
 class _Batch:
-    """Rows checked and analysed, ready to be written."""
+    """Rows read and checked."""
 
-    #: (source_id, exchange columns + the three index texts)
-    entries: list[tuple[str, tuple]] = field(default_factory=list)
-    #: Words as written in the rows, for spelling correction.
-    written: set[str] = field(default_factory=set)
+    #: The good rows: their values of the exchange columns, in order (source_id first).
+    rows: list[tuple] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     #: Rows read so far, counting this batch.
     read: int = 0
@@ -106,27 +105,21 @@ def _check_may_import(user) -> None:
 
 
 def _batches(
-    rows: Iterable[tuple[int, dict, list[Problem]]], *, analyse_after_problem: bool
+    rows: Iterable[tuple[int, dict, list[Problem]]], *, keep_after_problem: bool
 ) -> Iterator[_Batch]:
-    """Group checked rows into batches and analyse the good ones. Once a row is bad and
-    bad rows are not skipped, the rest is only checked: nothing will be written."""
-    batch, read, since, analysing = _Batch(), 0, 0, True
+    """Group checked rows into batches, keeping the good ones. Once a row is bad and bad
+    rows are not skipped, the rest is only checked: nothing will be written."""
+    batch, read, since, keeping = _Batch(), 0, 0, True
     for _number, row, problems in rows:
         read += 1
         since += 1
         if problems:
             batch.problems.extend(problems)
-            analysing = analysing and analyse_after_problem
-        elif analysing:
-            name, main, rest, written = index.index_texts(row)
-            values = (
-                *(row.get(c) if c in _UNTOUCHED else (row.get(c) or "") for c in COLUMNS),
-                name,
-                main,
-                rest,
+            keeping = keeping and keep_after_problem
+        elif keeping:
+            batch.rows.append(
+                tuple(row.get(c) if c in _UNTOUCHED else (row.get(c) or "") for c in COLUMNS)
             )
-            batch.entries.append((row["source_id"], values))
-            batch.written.update(written)
         if since >= BATCH:
             batch.read = read
             yield batch
@@ -156,19 +149,20 @@ def _term_count(text: str) -> int:
 
 
 def _write_batch(
-    batch: _Batch,
+    entries: list[tuple[str, tuple]],
+    written: set[str],
     totals: _Totals,
     *,
     source: str,
     indexing: index.BulkIndexing | None = None,
     run: ImportWriting | None = None,
 ) -> None:
-    """Upsert one batch; add its changes of term counts and lengths, and its known words,
-    to ``totals``. ``indexing``: a bulk import's way of indexing the new rows (without
-    it, the database's triggers do). ``run``: the import's registration, to record how to
-    undo the batch (``undo``)."""
+    """Upsert one analysed batch (``index.analysed_rows``); add its changes of term
+    counts and lengths, and its known words (``written``), to ``totals``. ``indexing``:
+    a bulk import's way of indexing the new rows (without it, the database's triggers
+    do). ``run``: the import's registration, to record how to undo the batch (``undo``)."""
     # A source_id given twice (rows not read through exchange) counts once: the last wins.
-    entries = list({entry[0]: entry for entry in batch.entries}.values())
+    entries = list({entry[0]: entry for entry in entries}.values())
     old = bulk.existing_index_texts(source, [e[0] for e in entries])
     df, lengths = totals.df, totals.lengths
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -208,7 +202,7 @@ def _write_batch(
         indexing.after_batch()
     if changed_text:
         LibraryEmbedding.objects.filter(entry_id__in=changed_text).delete()
-    totals.known_words.update(batch.written)
+    totals.known_words.update(written)
     totals.created += len(entries) - len(old)
     totals.updated += len(old)
 
@@ -284,11 +278,11 @@ def import_rows(
     _check_may_import(acting_user)
     result = ImportResult()
     with Staging() as staged:
-        for batch in _batches(rows, analyse_after_problem=skip_invalid):
+        for batch in _batches(rows, keep_after_problem=skip_invalid):
             result.problems += batch.problems
             result.rows_read = batch.read
-            if batch.entries and (skip_invalid or not result.problems):
-                staged.add(batch.entries, batch.written)
+            if batch.rows and (skip_invalid or not result.problems):
+                staged.add(batch.rows)
             if progress:
                 progress(batch.read)
         if result.problems and not skip_invalid:
@@ -298,10 +292,11 @@ def import_rows(
         run = undo.begin()
         try:
             totals = _Totals()
-            for entries, written in staged:
+            for entries, written in staged.analysed(COLUMNS):
                 with transaction.atomic(), index.BulkIndexing(connection) as indexing:
-                    batch = _Batch(entries=entries, written=written)
-                    _write_batch(batch, totals, source=source, indexing=indexing, run=run)
+                    _write_batch(
+                        entries, written, totals, source=source, indexing=indexing, run=run
+                    )
             with transaction.atomic():
                 _finish(totals)
                 result.created, result.updated = totals.created, totals.updated
@@ -354,9 +349,9 @@ def upsert_entry(
         raise ActionError(problems[0].reason, field=problems[0].column)
     if source not in LibraryEntry.Source.values:
         raise ActionError(_("Unknown source %(s)r.") % {"s": source}, field="source")
-    (batch,) = _batches([(0, row, [])], analyse_after_problem=False)
+    (batch,) = _batches([(0, row, [])], keep_after_problem=False)
     totals = _Totals()
-    _write_batch(batch, totals, source=source)
+    _write_batch(*index.analysed_rows(batch.rows, COLUMNS), totals, source=source)
     _finish(totals)
     created = totals.created
     entry = LibraryEntry.objects.get(source=source, source_id=row["source_id"])

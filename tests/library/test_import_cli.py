@@ -207,3 +207,75 @@ def test_a_file_that_stops_being_utf8_midway_imports_nothing(tmp_path, monkeypat
     ok, output = run(path)
     assert not ok and "UTF-8" in output
     assert LibraryEntry.objects.count() == 0
+
+
+def real_records(count):
+    """The first ``count`` real records of the knowledge base's own data."""
+    from pathlib import Path
+
+    import labinov.library
+
+    path = Path(labinov.library.__file__).parent / "data" / "innovations.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()[:count]
+    return [json.loads(line) for line in lines]
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_a_file_of_many_batches_is_analysed_in_a_helper_process_as_here(tmp_path, monkeypatch):
+    # From staging.HELPER_FROM batches, the rows are analysed in a second process while
+    # the batches before them are written: what it stores is what this process's
+    # analysis gives.
+    from labinov.library import actions, staging
+    from labinov.library.search import index
+
+    monkeypatch.setattr(actions, "BATCH", 2)
+    helpers = []
+
+    class Noted(staging._Helper):
+        def __init__(self, *args):
+            super().__init__(*args)
+            helpers.append(self.process)
+
+    monkeypatch.setattr(staging, "_Helper", Noted)
+    records = real_records(12)
+    ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", records))
+    assert ok, output
+    assert len(helpers) == 1 and helpers[0].returncode is not None  # it ran, and is gone
+    stored = {
+        e.source_id: (e.index_name, e.index_main, e.index_rest) for e in LibraryEntry.objects.all()
+    }
+    assert stored == {r["source_id"]: index.index_texts(r)[:3] for r in records}
+
+
+# A helper that answers the first batch, then stops as a killed one would.
+ONE_BATCH_THEN_STOP = """
+import marshal, sys
+from labinov.library import staging
+source, sink = sys.stdin.buffer, sys.stdout.buffer
+columns = marshal.loads(staging._read_message(source))
+analysed = staging._analyse(staging._read_message(source), columns)
+staging._write_message(sink, marshal.dumps(analysed))
+sink.flush()
+sys.exit(9)
+"""
+
+
+def test_a_helper_process_that_stops_midway_leaves_nothing_imported(tmp_path, monkeypatch):
+    import sys
+
+    from labinov.library import actions, staging
+    from labinov.library.models import ImportUndo, ImportWriting
+
+    monkeypatch.setattr(actions, "BATCH", 2)
+    monkeypatch.setattr(staging, "_command", lambda: [sys.executable, "-c", ONE_BATCH_THEN_STOP])
+    ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", real_records(12)))
+    assert not ok
+    assert "kode keluar 9" in output and "tidak ada yang diimpor" in output
+    # The first batch was written, then undone.
+    assert LibraryEntry.objects.count() == 0
+    assert not ImportUndo.objects.exists() and not ImportWriting.objects.exists()
+    assert not AuditEvent.objects.filter(action="library.import").exists()

@@ -9,7 +9,7 @@ every machine sees the index exactly as committed, with nothing to rebuild or sy
   the three fields) with a GIN index.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from labinov.library.search import analysis
@@ -63,6 +63,20 @@ def index_texts(row: dict) -> tuple[str, str, str, list[str]]:
         analysis.index_text(analysis.words(rest_text(row))),
         name + main,
     )
+
+
+def analysed_rows(
+    rows: Iterable[tuple], columns: Sequence[str]
+) -> tuple[list[tuple[str, tuple]], set[str]]:
+    """A batch of an import analysed: each row (the values of ``columns``, its source_id
+    first) as ``(source_id, values + its three index texts)``, and the words as written
+    in the batch (``index_texts``). Pure: ``staging`` may run it in a helper process."""
+    entries, written = [], set()
+    for values in rows:
+        name, main, rest, words = index_texts(dict(zip(columns, values, strict=True)))
+        entries.append((values[0], (*values, name, main, rest)))
+        written.update(words)
+    return entries, written
 
 
 def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:

@@ -10,6 +10,7 @@ from labinov.library import actions
 from labinov.library.exchange import ExchangeError, estimate_rows, file_format, iter_rows
 from labinov.library.progress import ProgressBar
 from labinov.library.search import textindex
+from labinov.library.staging import HelperStopped
 
 
 class Command(BaseCommand):
@@ -52,6 +53,15 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}") from exc
         except NotAllowed as exc:  # pragma: no cover - the system actor may import
             raise CommandError(str(exc.message)) from exc
+        except HelperStopped as exc:
+            raise CommandError(
+                _(
+                    "%(file)s: the process analysing the rows stopped (exit code %(code)s): "
+                    "nothing was imported. Import the file again; if it stops again, look "
+                    "at the memory the machine has left."
+                )
+                % {"file": path.name, "code": exc.exit_code}
+            ) from exc
         outcome = {
             "file": path.name,
             "valid_rows": result.rows_read - result.bad_rows,
