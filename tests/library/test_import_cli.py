@@ -229,18 +229,18 @@ def test_a_file_of_many_batches_is_analysed_in_a_helper_process_as_here(tmp_path
     # From staging.HELPER_FROM batches, the rows are analysed in a second process while
     # the batches before them are written: what it stores is what this process's
     # analysis gives.
-    from labinov.library import actions, staging
+    from labinov.library import actions, helper
     from labinov.library.search import index
 
     monkeypatch.setattr(actions, "BATCH", 2)
     helpers = []
 
-    class Noted(staging._Helper):
+    class Noted(helper._Helper):
         def __init__(self, *args):
             super().__init__(*args)
             helpers.append(self.process)
 
-    monkeypatch.setattr(staging, "_Helper", Noted)
+    monkeypatch.setattr(helper, "_Helper", Noted)
     records = real_records(12)
     ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", records))
     assert ok, output
@@ -254,11 +254,12 @@ def test_a_file_of_many_batches_is_analysed_in_a_helper_process_as_here(tmp_path
 # A helper that answers the first batch, then stops as a killed one would.
 ONE_BATCH_THEN_STOP = """
 import marshal, sys
-from labinov.library import staging
+from labinov.library import helper, staging
 source, sink = sys.stdin.buffer, sys.stdout.buffer
-columns = marshal.loads(staging._read_message(source))
-analysed = staging._analyse(staging._read_message(source), columns)
-staging._write_message(sink, marshal.dumps(analysed))
+job, (columns,) = marshal.loads(helper._read_message(source))
+packed = marshal.loads(helper._read_message(source))
+analysed = staging.analysed_batch(packed, columns)
+helper._write_message(sink, marshal.dumps(analysed))
 sink.flush()
 sys.exit(9)
 """
@@ -267,11 +268,11 @@ sys.exit(9)
 def test_a_helper_process_that_stops_midway_leaves_nothing_imported(tmp_path, monkeypatch):
     import sys
 
-    from labinov.library import actions, staging
+    from labinov.library import actions, helper
     from labinov.library.models import ImportUndo, ImportWriting
 
     monkeypatch.setattr(actions, "BATCH", 2)
-    monkeypatch.setattr(staging, "_command", lambda: [sys.executable, "-c", ONE_BATCH_THEN_STOP])
+    monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", ONE_BATCH_THEN_STOP])
     ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", real_records(12)))
     assert not ok
     assert "kode keluar 9" in output and "tidak ada yang diimpor" in output

@@ -146,6 +146,37 @@ def test_a_concept_is_asked_by_its_concept_term(db):
     assert proposed("manula") == ["variant", "lansia"]
 
 
+def test_many_entries_have_their_concept_terms_computed_in_a_helper_process(db, monkeypatch):
+    """From ``HELPER_FROM`` entries a rebuild, and a sync of as many changes, computes the
+    concept terms in a helper process ahead of writing them: the index proposes the same."""
+    from labinov.library import helper
+
+    helpers = []
+
+    class Noted(helper._Helper):
+        def __init__(self, *args):
+            super().__init__(*args)
+            helpers.append(self.process)
+
+    monkeypatch.setattr(helper, "_Helper", Noted)
+    monkeypatch.setattr(textindex, "HELPER_FROM", 1)
+    actions.import_entries(
+        acting_user=ACTOR,
+        rows=[
+            row("phrase", name="Posbindu", problem="Warga dengan kencing manis tidak terpantau"),
+            row("other", name="Bank sampah", problem="Sampah menumpuk"),
+        ],
+    )
+    textindex.sync()  # no index yet: a rebuild
+    assert proposed("diabetes") == ["phrase"]
+    actions.import_entries(
+        acting_user=ACTOR, rows=[row("other", name="Skrining", problem="Sakit gula")]
+    )
+    textindex.sync()  # the change applied
+    assert sorted(proposed("diabetes")) == ["other", "phrase"]
+    assert len(helpers) == 2 and all(p.returncode is not None for p in helpers)
+
+
 def test_concept_terms_count_every_occurrence():
     """Each occurrence of a term or phrase writes the concept terms it satisfies, so the
     index counts them as term frequencies: "kencing manis" twice and "diabetes" once make

@@ -79,6 +79,23 @@ def analysed_rows(
     return entries, written
 
 
+def with_concepts(text: str, prefix: str) -> str:
+    """An index text followed by its concept terms: ``prefix + t`` for every occurrence
+    of a term or phrase that satisfies the concept of a query term ``t`` with lexicon
+    variants (``analysis.concept_terms``)."""
+    found = analysis.concept_terms().written(text, prefix)
+    return f"{text} {found}" if found else text
+
+
+def concept_texts(
+    rows: list[tuple], prefix: str, positions: Sequence[int]
+) -> list[tuple[str, ...]]:
+    """The index texts at ``positions`` of each row with their concept terms
+    (``with_concepts``): the embedded index's analysis of what it writes (a helper's
+    job, see ``helper``)."""
+    return [tuple(with_concepts(row[i], prefix) for i in positions) for row in rows]
+
+
 def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:
     """The three weighted fields' terms: name; problem and solution; the rest."""
     analysed = analyse(row)

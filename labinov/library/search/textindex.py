@@ -42,6 +42,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from labinov.library import helper
 from labinov.library.filtersets import FILTER_FIELDS
 from labinov.library.models import LibraryStats
 from labinov.library.search import analysis, ranking
@@ -212,29 +213,39 @@ def where_id_in(cursor, statement: str, ids: list[int], chunk: int = 5_000):
 
 
 def _documents(ids: list[int]):
-    tantivy = _tantivy()
     columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
     with connection.cursor() as cursor:
-        for _ in where_id_in(cursor, f"SELECT {columns} FROM library_libraryentry", ids):
-            for row in cursor.fetchall():
-                yield _document(tantivy, row)
+        chunks = (
+            cursor.fetchall()
+            for _ in where_id_in(cursor, f"SELECT {columns} FROM library_libraryentry", ids)
+        )
+        yield from _documents_of(chunks, apart=len(ids) >= HELPER_FROM)
+
+
+#: Entries from which their concept terms are computed in a helper process.
+HELPER_FROM = 10_000
+_TEXTS = (1, 2, 3)  # the index texts in ENTRY_COLUMNS
+
+
+def _documents_of(chunks, *, apart: bool):
+    """The documents of chunks of rows (``ENTRY_COLUMNS``). The concept terms, pure Python
+    and most of the work, are computed a few chunks ahead in a helper process when there
+    are many (``apart``), while this process hands the chunks before to tantivy."""
+    tantivy = _tantivy()
+    for rows, texts in helper.ahead("concept_texts", (CONCEPT, _TEXTS), chunks, apart=apart):
+        for row, with_concepts in zip(rows, texts, strict=True):
+            yield _document(tantivy, row, with_concepts)
 
 
 def _prefix() -> str:
     return f"v{VERSION}-{analysis.concept_terms().fingerprint}-"
 
 
-def _with_concepts(text: str) -> str:
-    """An index text followed by its concept terms: ``c_<t>`` for every occurrence of a
-    term or phrase that satisfies the concept of a query term ``t`` with lexicon variants
-    (``analysis.concept_terms``)."""
-    found = analysis.concept_terms().written(text, CONCEPT)
-    return f"{text} {found}" if found else text
-
-
-def _document(tantivy, row):
-    pk, name, main, rest, *values = row
-    name, main, rest = _with_concepts(name), _with_concepts(main), _with_concepts(rest)
+def _document(tantivy, row, texts: tuple[str, str, str]):
+    """An entry's document: ``row`` of ``ENTRY_COLUMNS``, ``texts`` its three index texts
+    with their concept terms (``index.concept_texts``)."""
+    pk, _name, _main, _rest, *values = row
+    name, main, rest = texts
     text = " ".join([name] * REPEAT[0] + [main] * REPEAT[1] + [rest] * REPEAT[2])
     fields = {f"f_{n}": _filter_value(v) for n, v in zip(FILTER_FIELDS, values, strict=True)}
     return tantivy.Document(pk=pk, terms=text, **fields)
@@ -324,15 +335,15 @@ def _rebuild_locked() -> int:
         cursor.execute("DELETE FROM library_searchchange")
         forgotten = cursor.rowcount
     _reclaim(forgotten)
-    tantivy = _tantivy()
     columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
     count = 0
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM library_libraryentry ORDER BY id")
-        while rows := cursor.fetchmany(2_000):
-            for row in rows:
-                writer.add_document(_document(tantivy, row))
-            count += len(rows)
+        chunks = iter(lambda: cursor.fetchmany(2_000), [])
+        apart = LibraryStats.current().entries >= HELPER_FROM
+        for document in _documents_of(chunks, apart=apart):
+            writer.add_document(document)
+            count += 1
     writer.commit()
     writer.wait_merging_threads()
     pointer = root / f"{POINTER}.{os.getpid()}"

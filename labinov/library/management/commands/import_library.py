@@ -8,9 +8,9 @@ from labinov.core.errors import NotAllowed
 from labinov.core.system import SystemActor
 from labinov.library import actions
 from labinov.library.exchange import ExchangeError, estimate_rows, file_format, iter_rows
+from labinov.library.helper import HelperStopped
 from labinov.library.progress import ProgressBar
 from labinov.library.search import textindex
-from labinov.library.staging import HelperStopped
 
 
 class Command(BaseCommand):

@@ -1,0 +1,155 @@
+"""A second process for the pure-Python analysis of many texts, beside the one that
+writes them.
+
+An import writes batches of rows (database work) that must first be analysed into
+search terms, and the embedded index writes entries (tantivy's work) that must first be
+given their concept terms: both analyses are Python, a core's worth of work that would
+otherwise run before the writing instead of beside it on the machine's other core.
+``ahead(job, args, inputs)`` answers each input's result, in order, computed in a
+helper process a few inputs ahead of the caller, who meanwhile writes the ones before.
+
+The helper is this module run as a program (``python -m labinov.library.helper``): it
+starts from nothing, imports only the analysis, reads inputs on its input and answers
+them on its output. Not ``multiprocessing``: its "spawn" runs the calling program's
+main script again in the child (fatal for a script without a ``__main__`` guard), and
+its "fork" copies a process that may have other threads (the server's task worker).
+Inputs and results cross the pipes encoded with ``marshal`` (plain values only;
+decoding never runs code), read by the same Python.
+
+A thread of the calling process feeds the helper, so that the caller never blocks
+writing while the helper blocks answering; the caller reads an answer whenever more
+than ``AHEAD`` inputs are waiting for one, which bounds what the pipes and the feeder's
+queue hold.
+"""
+
+import marshal
+import os
+import queue
+import struct
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+_LENGTH = struct.Struct(">I")
+#: Inputs the helper may be given ahead of the one the caller waits for.
+AHEAD = 2
+_END = object()
+
+
+def _jobs() -> dict[str, Callable]:
+    """The work a helper does, by name: functions of (input, *args), pure (no database,
+    no settings), whose inputs and results are plain values."""
+    from labinov.library import staging
+    from labinov.library.search import index
+
+    return {"analyse_rows": staging.analysed_batch, "concept_texts": index.concept_texts}
+
+
+class HelperStopped(Exception):
+    """The helper process stopped before answering every input (killed, out of memory):
+    the work it was part of fails (an import undoes the batches it wrote)."""
+
+    def __init__(self, exit_code: int | None, reason: BaseException | None = None):
+        super().__init__(f"the analysis helper process stopped (exit code {exit_code})")
+        self.exit_code, self.reason = exit_code, reason
+
+
+def ahead(job: str, args: tuple, inputs: Iterable, *, apart: bool = True) -> Iterator[tuple]:
+    """(input, its result) for each input, in order. ``apart``: in a helper process, when
+    the machine has a second core (else, and for few inputs, here: starting the helper
+    costs about a tenth of a second)."""
+    if not apart or (os.cpu_count() or 1) < 2:
+        work = _jobs()[job]
+        for item in inputs:
+            yield item, work(item, *args)
+        return
+    helper = _Helper(job, args)
+    try:
+        waiting = deque()
+        for item in inputs:
+            helper.send(item)
+            waiting.append(item)
+            if len(waiting) > AHEAD:
+                yield waiting.popleft(), helper.receive()
+        while waiting:
+            yield waiting.popleft(), helper.receive()
+    finally:
+        helper.close()
+
+
+def _write_message(stream, data: bytes) -> None:
+    stream.write(_LENGTH.pack(len(data)))
+    stream.write(data)
+
+
+def _read_message(stream) -> bytes | None:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("truncated message")
+    return data
+
+
+def _command() -> list[str]:
+    return [sys.executable, "-m", __name__]
+
+
+class _Helper:
+    def __init__(self, job: str, args: tuple):
+        root = str(Path(__file__).resolve().parents[2])  # where labinov is imported from
+        path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            _command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        self.inputs: queue.SimpleQueue = queue.SimpleQueue()
+        self.inputs.put(marshal.dumps((job, args)))
+        self.failure: BaseException | None = None
+        self.feeder = threading.Thread(target=self._feed, name="analysis-helper", daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        try:
+            while (data := self.inputs.get()) is not _END:
+                _write_message(self.process.stdin, data)
+                self.process.stdin.flush()
+            self.process.stdin.close()
+        except BaseException as exc:  # the helper died: its pipe broke
+            self.failure = exc
+
+    def send(self, item) -> None:
+        self.inputs.put(marshal.dumps(item))
+
+    def receive(self):
+        data = _read_message(self.process.stdout)
+        if data is None:
+            raise HelperStopped(self.process.wait(), self.failure)
+        return marshal.loads(data)
+
+    def close(self) -> None:
+        self.inputs.put(_END)
+        self.process.kill()  # done, or the caller stopped: it has nothing left to do
+        self.process.wait()
+        self.process.stdout.close()
+        self.feeder.join()
+
+
+def _serve(source, sink) -> None:
+    """The helper's loop: the job and its arguments, then inputs in, results out."""
+    job, args = marshal.loads(_read_message(source))
+    work = _jobs()[job]
+    while (data := _read_message(source)) is not None:
+        _write_message(sink, marshal.dumps(work(marshal.loads(data), *args)))
+        sink.flush()
+
+
+if __name__ == "__main__":
+    _serve(sys.stdin.buffer, sys.stdout.buffer)
