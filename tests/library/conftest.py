@@ -24,5 +24,22 @@ def library(db):
     return rows
 
 
+@pytest.fixture
+def helper_processes(monkeypatch):
+    """The processes of the analysis helpers (``labinov.library.helper``) started during
+    the test, as they are started."""
+    from labinov.library import helper
+
+    started = []
+
+    class Noted(helper._Helper):
+        def __init__(self, *args):
+            super().__init__(*args)
+            started.append(self.process)
+
+    monkeypatch.setattr(helper, "_Helper", Noted)
+    return started
+
+
 def row(source_id, name="Layanan Uji", region="Kabupaten Uji Satu", **extra):
     return {"source_id": source_id, "name": name, "region": region, **extra}

@@ -209,42 +209,26 @@ def test_a_file_that_stops_being_utf8_midway_imports_nothing(tmp_path, monkeypat
     assert LibraryEntry.objects.count() == 0
 
 
-def real_records(count):
-    """The first ``count`` real records of the knowledge base's own data."""
-    from pathlib import Path
-
-    import labinov.library
-
-    path = Path(labinov.library.__file__).parent / "data" / "innovations.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()[:count]
-    return [json.loads(line) for line in lines]
-
-
 def write_jsonl(path, records):
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
 
 
-def test_a_file_of_many_batches_is_analysed_in_a_helper_process_as_here(tmp_path, monkeypatch):
+def test_a_file_of_many_batches_is_analysed_in_a_helper_process_as_here(
+    tmp_path, monkeypatch, real_records, helper_processes
+):
     # From staging.HELPER_FROM batches, the rows are analysed in a second process while
     # the batches before them are written: what it stores is what this process's
     # analysis gives.
-    from labinov.library import actions, helper
+    from labinov.library import actions
     from labinov.library.search import index
 
     monkeypatch.setattr(actions, "BATCH", 2)
-    helpers = []
-
-    class Noted(helper._Helper):
-        def __init__(self, *args):
-            super().__init__(*args)
-            helpers.append(self.process)
-
-    monkeypatch.setattr(helper, "_Helper", Noted)
-    records = real_records(12)
+    records = real_records[:12]
     ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", records))
     assert ok, output
-    assert len(helpers) == 1 and helpers[0].returncode is not None  # it ran, and is gone
+    assert len(helper_processes) == 1  # it ran,
+    assert helper_processes[0].returncode is not None  # and is gone
     stored = {
         e.source_id: (e.index_name, e.index_main, e.index_rest) for e in LibraryEntry.objects.all()
     }
@@ -265,7 +249,9 @@ sys.exit(9)
 """
 
 
-def test_a_helper_process_that_stops_midway_leaves_nothing_imported(tmp_path, monkeypatch):
+def test_a_helper_process_that_stops_midway_leaves_nothing_imported(
+    tmp_path, monkeypatch, real_records
+):
     import sys
 
     from labinov.library import actions, helper
@@ -273,7 +259,7 @@ def test_a_helper_process_that_stops_midway_leaves_nothing_imported(tmp_path, mo
 
     monkeypatch.setattr(actions, "BATCH", 2)
     monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", ONE_BATCH_THEN_STOP])
-    ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", real_records(12)))
+    ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", real_records[:12]))
     assert not ok
     assert "kode keluar 9" in output and "tidak ada yang diimpor" in output
     # The first batch was written, then undone.

@@ -146,19 +146,11 @@ def test_a_concept_is_asked_by_its_concept_term(db):
     assert proposed("manula") == ["variant", "lansia"]
 
 
-def test_many_entries_have_their_concept_terms_computed_in_a_helper_process(db, monkeypatch):
+def test_many_entries_have_their_concept_terms_computed_in_a_helper_process(
+    db, monkeypatch, helper_processes
+):
     """From ``HELPER_FROM`` entries a rebuild, and a sync of as many changes, computes the
     concept terms in a helper process ahead of writing them: the index proposes the same."""
-    from labinov.library import helper
-
-    helpers = []
-
-    class Noted(helper._Helper):
-        def __init__(self, *args):
-            super().__init__(*args)
-            helpers.append(self.process)
-
-    monkeypatch.setattr(helper, "_Helper", Noted)
     monkeypatch.setattr(textindex, "HELPER_FROM", 1)
     actions.import_entries(
         acting_user=ACTOR,
@@ -174,7 +166,8 @@ def test_many_entries_have_their_concept_terms_computed_in_a_helper_process(db, 
     )
     textindex.sync()  # the change applied
     assert sorted(proposed("diabetes")) == ["other", "phrase"]
-    assert len(helpers) == 2 and all(p.returncode is not None for p in helpers)
+    assert len(helper_processes) == 2
+    assert all(p.returncode is not None for p in helper_processes)
 
 
 def test_concept_terms_count_every_occurrence():
