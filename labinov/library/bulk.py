@@ -10,6 +10,8 @@ database spends writing, and cannot update the search-term counts in the same st
   one statement (about twice as fast as ``executemany``, see docs/benchmarks.md).
 """
 
+import json
+
 from django.db import IntegrityError, connection, transaction
 
 from labinov.library.exchange import COLUMNS
@@ -52,17 +54,21 @@ def existing_index_texts(
     planner's statistics still describe the table as it was before, and for
     ``source = … AND source_id IN (…)`` it then read every entry of the source on each
     batch; this shape probes the unique index once per id (EXPLAIN ANALYZE of a batch of
-    2,000 among 130,000 entries: 54 ms before, 5 ms now)."""
-    if connection.vendor != "postgresql":
-        rows = LibraryEntry.objects.filter(source=source, source_id__in=source_ids).values_list(
-            "source_id", "id", "index_name", "index_main", "index_rest"
-        )
-        return {sid: rest for sid, *rest in rows}
+    2,000 among 130,000 entries: 54 ms before, 5 ms now).
+
+    On SQLite the ids go in as one JSON array (``json_each``): the ORM's ``__in`` of 2,000
+    values spent more time preparing its parameters than SQLite spent answering (0.7 s
+    of an import of 100,000 new rows)."""
     table = _q(LibraryEntry._meta.db_table)
+    if connection.vendor == "postgresql":
+        ids = "SELECT %s, unnest(%s::varchar[])"
+    else:
+        ids = "SELECT %s, value FROM json_each(%s)"
+        source_ids = json.dumps(source_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT source_id, id, index_name, index_main, index_rest FROM {table} "
-            "WHERE (source, source_id) IN (SELECT %s, unnest(%s::varchar[]))",
+            f"WHERE (source, source_id) IN ({ids})",
             [source, source_ids],
         )
         return {sid: tuple(rest) for sid, *rest in cursor.fetchall()}

@@ -123,7 +123,10 @@ def _raw_rows(stream, fmt: str) -> Iterator[tuple[int, dict | None]]:
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
-            yield number, dict(zip(header, map(restore, values), strict=False))
+            # Only a value starting with an apostrophe can be a neutralised formula.
+            if any(v[:1] == "'" for v in values):
+                values = map(restore, values)
+            yield number, dict(zip(header, values, strict=False))
     elif fmt == "xlsx":
         yield from _xlsx_rows(stream)
     else:

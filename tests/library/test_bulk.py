@@ -80,3 +80,66 @@ def test_an_import_stores_the_index_texts_of_the_analysis():
             " ".join(analysed.rest),
             analysed.written,
         )
+
+
+def test_the_entries_already_there_are_found_by_source_and_id():
+    """The ids go to the database as one array (PostgreSQL) or one JSON text (SQLite):
+    ids with quotes, brackets and non-ASCII letters are matched as written, and an entry
+    of another source with the same id is not taken for one of this source."""
+    odd = ['kutip "ganda" [1]', "garis\\miring", "Nagari Sungai Pua — ékspres", "biasa"]
+    actions.import_entries(
+        acting_user=SystemActor("test"),
+        rows=[{"source_id": sid, "name": f"Inovasi {sid}", "region": "Kab. Agam"} for sid in odd],
+    )
+    actions.upsert_entry(
+        acting_user=SystemActor("test"),
+        source=LibraryEntry.Source.LOCAL,
+        source_id="lokal",
+        name="Inovasi lokal",
+        region="Kab. Agam",
+    )
+    found = bulk.existing_index_texts(LibraryEntry.Source.IMPORTED, [*odd, "lokal", "tidak-ada"])
+    assert set(found) == set(odd)
+    entry = LibraryEntry.objects.get(source_id=odd[0])
+    assert found[odd[0]] == (entry.pk, entry.index_name, entry.index_main, entry.index_rest)
+    assert bulk.existing_index_texts(LibraryEntry.Source.LOCAL, odd + ["lokal"]).keys() == {
+        "lokal"
+    }
+
+
+def test_a_finished_import_forgets_its_undo_rows_and_no_others(monkeypatch):
+    """The undo rows go a batch per transaction (here 3), and only the import's own: those
+    of another import, finished but not yet cleaned up, stay for its own clean-up."""
+    from labinov.library import undo
+    from labinov.library.models import ImportUndo, ImportWriting
+
+    # A finished import whose clean-up has not come yet (imports write one at a time).
+    other = ImportWriting.objects.create(heartbeat_at=timezone.now(), finished=True)
+    ImportUndo.objects.bulk_create(
+        ImportUndo(run=other, source="impor", source_id=f"lain-{i}") for i in range(5)
+    )
+    monkeypatch.setattr(undo, "UNDO_BATCH", 3)
+    monkeypatch.setattr(actions, "BATCH", 4)
+    actions.import_entries(
+        acting_user=SystemActor("test"),
+        rows=[{"source_id": f"baru-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(10)],
+    )
+    assert LibraryEntry.objects.count() == 10
+    assert list(ImportWriting.objects.all()) == [other]
+    assert ImportUndo.objects.filter(run=other).count() == 5
+    assert ImportUndo.objects.count() == 5
+
+
+def test_the_entry_table_keeps_no_pattern_index_to_upkeep():
+    """PostgreSQL: no ``varchar_pattern_ops`` twin of the region, province and sector
+    indexes (migration 0009); their plain indexes stay for filtering and counting."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no operator classes: Django creates no pattern indexes there")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'library_libraryentry'"
+        )
+        definitions = [d for (d,) in cursor.fetchall()]
+    assert not [d for d in definitions if "pattern_ops" in d]
+    for column in ("region", "province", "sector"):
+        assert [d for d in definitions if d.endswith(f"btree ({column})")]
