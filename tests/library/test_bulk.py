@@ -102,9 +102,7 @@ def test_the_entries_already_there_are_found_by_source_and_id():
     assert set(found) == set(odd)
     entry = LibraryEntry.objects.get(source_id=odd[0])
     assert found[odd[0]] == (entry.pk, entry.index_name, entry.index_main, entry.index_rest)
-    assert bulk.existing_index_texts(LibraryEntry.Source.LOCAL, odd + ["lokal"]).keys() == {
-        "lokal"
-    }
+    assert bulk.existing_index_texts(LibraryEntry.Source.LOCAL, [*odd, "lokal"]).keys() == {"lokal"}
 
 
 def test_a_finished_import_forgets_its_undo_rows_and_no_others(monkeypatch):
@@ -122,7 +120,9 @@ def test_a_finished_import_forgets_its_undo_rows_and_no_others(monkeypatch):
     monkeypatch.setattr(actions, "BATCH", 4)
     actions.import_entries(
         acting_user=SystemActor("test"),
-        rows=[{"source_id": f"baru-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(10)],
+        rows=[
+            {"source_id": f"baru-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(10)
+        ],
     )
     assert LibraryEntry.objects.count() == 10
     assert list(ImportWriting.objects.all()) == [other]
@@ -136,9 +136,7 @@ def test_the_entry_table_keeps_no_pattern_index_to_upkeep():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no operator classes: Django creates no pattern indexes there")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'library_libraryentry'"
-        )
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'library_libraryentry'")
         definitions = [d for (d,) in cursor.fetchall()]
     assert not [d for d in definitions if "pattern_ops" in d]
     for column in ("region", "province", "sector"):
