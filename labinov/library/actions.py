@@ -14,8 +14,9 @@ a time holds the whole database), and still imports all of a file or nothing:
    helper process for a large file, ahead of the writing: ``Staging.analysed``) and
    written in its own short transaction (a fraction of a second for 2,000 rows), so that
    other people's writes go in between; each batch's transaction also records how to
-   undo it (``undo``). The last transaction writes the term counts, statistics and audit
-   event and marks the import finished.
+   undo it (``undo``), and on PostgreSQL commits without waiting for the disk
+   (``bulk.commit_without_waiting``). The last transaction writes the term counts,
+   statistics and audit event and marks the import finished, the normal way.
 3. **On failure** while writing, the batches written are undone (``undo.roll_back``); if
    the process died, the next import undoes them. So a failure midway leaves nothing
    half-imported.
@@ -294,6 +295,7 @@ def import_rows(
             totals = _Totals()
             for entries, written in staged.analysed(COLUMNS):
                 with transaction.atomic(), index.BulkIndexing(connection) as indexing:
+                    bulk.commit_without_waiting()
                     _write_batch(
                         entries, written, totals, source=source, indexing=indexing, run=run
                     )

@@ -44,6 +44,20 @@ def _upsert_tail() -> str:
     return f"ON CONFLICT ({_q('source')}, {_q('source_id')}) DO UPDATE SET {updates}"
 
 
+def commit_without_waiting() -> None:
+    """PostgreSQL: let the current transaction's commit return before its log is flushed to
+    disk (``synchronous_commit`` off, for this transaction only).
+
+    For an import's batches: a crash right after may lose the last of them, never leave
+    one half-written, and an import is kept only once its last transaction, committed
+    the normal way, is on disk, which flushes every batch before it; an import cut short
+    is undone (``undo``). Each batch's commit otherwise waited for the disk: 0.9 s of an
+    import of 100,000 rows, in 50 commits."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def existing_index_texts(
     source: str, source_ids: list[str]
 ) -> dict[str, tuple[int, str, str, str]]:

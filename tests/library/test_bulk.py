@@ -141,3 +141,24 @@ def test_the_entry_table_keeps_no_pattern_index_to_upkeep():
     assert not [d for d in definitions if "pattern_ops" in d]
     for column in ("region", "province", "sector"):
         assert [d for d in definitions if d.endswith(f"btree ({column})")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_commits_without_waiting_for_the_disk_and_nothing_after_it_does():
+    """PostgreSQL: an import's batch transaction turns off ``synchronous_commit`` for
+    itself only; the next transaction on the same connection (the import's last one, or
+    anyone's) commits the normal way, waiting until it is on disk."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite commits to its write-ahead log without syncing it (synchronous=NORMAL)")
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        bulk.commit_without_waiting()
+        assert synchronous_commit() == "off"
+    assert synchronous_commit() == "on"
+    with transaction.atomic():
+        assert synchronous_commit() == "on"
