@@ -119,7 +119,7 @@ def _batches(
             keeping = keeping and keep_after_problem
         elif keeping:
             batch.rows.append(
-                tuple(row.get(c) if c in _UNTOUCHED else (row.get(c) or "") for c in COLUMNS)
+                tuple([row.get(c) if c in _UNTOUCHED else (row.get(c) or "") for c in COLUMNS])
             )
         if since >= BATCH:
             batch.read = read
@@ -293,12 +293,13 @@ def import_rows(
         run = undo.begin()
         try:
             totals = _Totals()
-            for entries, written in staged.analysed(COLUMNS):
-                with transaction.atomic(), index.BulkIndexing(connection) as indexing:
-                    bulk.commit_without_waiting()
-                    _write_batch(
-                        entries, written, totals, source=source, indexing=indexing, run=run
-                    )
+            with bulk.many_writes():
+                for entries, written in staged.analysed(COLUMNS):
+                    with transaction.atomic(), index.BulkIndexing(connection) as indexing:
+                        bulk.commit_without_waiting()
+                        _write_batch(
+                            entries, written, totals, source=source, indexing=indexing, run=run
+                        )
             with transaction.atomic():
                 _finish(totals)
                 result.created, result.updated = totals.created, totals.updated

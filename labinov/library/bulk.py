@@ -10,7 +10,9 @@ database spends writing, and cannot update the search-term counts in the same st
   one statement (about twice as fast as ``executemany``, see docs/benchmarks.md).
 """
 
+import contextlib
 import json
+from collections.abc import Iterator
 
 from django.db import IntegrityError, connection, transaction
 
@@ -42,6 +44,35 @@ def _q(name: str) -> str:
 def _upsert_tail() -> str:
     updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in UPDATED_COLUMNS)
     return f"ON CONFLICT ({_q('source')}, {_q('source_id')}) DO UPDATE SET {updates}"
+
+
+#: SQLite settings of the connection while it writes an import's batches (``many_writes``).
+#: A page cache of 64 MB instead of 2 MB keeps the upper pages of the entry table's six
+#: B-trees and of the FTS5 index at hand as they grow; the write-ahead log is copied back
+#: into the database every 20,000 pages (80 MB) instead of every 1,000, so that a page
+#: written by several batches is copied back once. 1,000,000 rows: 115.3 -> 106.8 s.
+SQLITE_MANY_WRITES = {"cache_size": -65536, "wal_autocheckpoint": 20000}
+
+
+@contextlib.contextmanager
+def many_writes() -> Iterator[None]:
+    """Tune the connection for the many batch transactions of an import (SQLite only),
+    and give it back its settings afterwards. Use outside a transaction."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in SQLITE_MANY_WRITES.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def commit_without_waiting() -> None:

@@ -162,3 +162,36 @@ def test_a_batch_commits_without_waiting_for_the_disk_and_nothing_after_it_does(
     assert synchronous_commit() == "on"
     with transaction.atomic():
         assert synchronous_commit() == "on"
+
+
+def test_an_import_writes_with_a_larger_cache_and_gives_the_settings_back(monkeypatch):
+    """SQLite: the batches are written with ``bulk.SQLITE_MANY_WRITES``; afterwards the
+    connection has its own settings again, for whatever it serves next."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's server keeps its own cache: nothing to tune per connection")
+
+    def pragmas() -> dict:
+        with connection.cursor() as cursor:
+            found = {}
+            for name in bulk.SQLITE_MANY_WRITES:
+                cursor.execute(f"PRAGMA {name}")
+                found[name] = cursor.fetchone()[0]
+            return found
+
+    before = pragmas()
+    assert before != bulk.SQLITE_MANY_WRITES
+    seen = []
+    write_batch = actions._write_batch
+
+    def noting(*args, **kwargs):
+        seen.append(pragmas())
+        return write_batch(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "_write_batch", noting)
+    monkeypatch.setattr(actions, "BATCH", 2)
+    actions.import_entries(
+        acting_user=SystemActor("test"),
+        rows=[{"source_id": f"b-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(5)],
+    )
+    assert seen == [bulk.SQLITE_MANY_WRITES] * 3
+    assert pragmas() == before

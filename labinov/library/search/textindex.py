@@ -92,6 +92,9 @@ def _schema():
     return builder.build()
 
 
+_FILTER_KEYS = tuple(f"f_{name}" for name in FILTER_FIELDS)
+
+
 def _filter_value(value) -> str:
     if value is None:
         return ""
@@ -247,7 +250,11 @@ def _document(tantivy, row, texts: tuple[str, str, str]):
     pk, _name, _main, _rest, *values = row
     name, main, rest = texts
     text = " ".join([name] * REPEAT[0] + [main] * REPEAT[1] + [rest] * REPEAT[2])
-    fields = {f"f_{n}": _filter_value(v) for n, v in zip(FILTER_FIELDS, values, strict=True)}
+    # Most filter values are text already (a million of them in a rebuild: kept cheap).
+    fields = {
+        key: value if type(value) is str else _filter_value(value)
+        for key, value in zip(_FILTER_KEYS, values, strict=True)
+    }
     return tantivy.Document(pk=pk, terms=text, **fields)
 
 
