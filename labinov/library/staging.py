@@ -18,12 +18,17 @@ Encoded with ``marshal``, not JSON nor pickle: the file is read back by the same
 (same Python, same ``marshal`` version), ``marshal`` holds only plain values (strings,
 numbers, tuples, lists, sets; loading never runs code, unlike pickle), and it encodes a
 batch about six times and decodes it three times as fast as JSON did (the compression,
-level 1, then takes most of the staging's time).
+level 1, then takes most of the staging's time). The compression and the writing run in a
+thread of their own while the rows after are read and checked: ``zlib`` and the file
+let go of Python's lock while they work, so they use the second core (5 s of an import of
+1,000,000 rows on SQLite, docs/benchmarks.md).
 """
 
 import marshal
+import queue
 import struct
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator, Sequence
 
@@ -50,33 +55,65 @@ class Staging:
     ``with Staging() as staged: staged.add(rows); for entries, written in
     staged.analysed(columns): ...``"""
 
+    #: Batches encoded but not yet written that ``add`` may hold before it waits.
+    QUEUED = 4
+
     def __init__(self):
         self._file = None
+        self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUED)
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
         self.batches = 0
 
     def __enter__(self) -> "Staging":
         self._file = tempfile.TemporaryFile(prefix="labinov-import-")
+        self._writer = threading.Thread(target=self._write_all, name="labinov-staging")
+        self._writer.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stop_writer()
         self._file.close()
 
     def add(self, rows: list[tuple]) -> None:
         """Keep a batch of checked rows (tuples of plain values)."""
-        packed = zlib.compress(marshal.dumps(rows), 1)
-        self._file.write(_LENGTH.pack(len(packed)))
-        self._file.write(packed)
+        if self._error is not None:
+            raise self._error
+        self._queue.put(marshal.dumps(rows))
         self.batches += 1
 
     def analysed(self, columns: Sequence[str]) -> Iterator[tuple[list[Entry], set[str]]]:
         """Each batch analysed (``index.analysed_rows``: rows of ``columns``), in order;
         the next ones in a helper process while the caller writes this one."""
+        self._stop_writer()
+        if self._error is not None:
+            raise self._error
         self._file.flush()
         self._file.seek(0)
         batches = (self._read() for _ in range(self.batches))
         apart = self.batches >= HELPER_FROM
         for _packed, analysed in helper.ahead("analyse_rows", (columns,), batches, apart=apart):
             yield analysed
+
+    def _write_all(self) -> None:
+        """The writer thread: compress and append each queued batch until ``None``. After
+        a failure (a full disk) it keeps taking batches, so that ``add`` never waits for
+        it, and ``add`` or ``analysed`` raises the failure."""
+        while (encoded := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            try:
+                packed = zlib.compress(encoded, 1)
+                self._file.write(_LENGTH.pack(len(packed)))
+                self._file.write(packed)
+            except BaseException as exc:  # handed to the importing thread
+                self._error = exc
+
+    def _stop_writer(self) -> None:
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
 
     def _read(self) -> bytes:
         (size,) = _LENGTH.unpack(self._file.read(_LENGTH.size))

@@ -195,3 +195,40 @@ def test_an_import_writes_with_a_larger_cache_and_gives_the_settings_back(monkey
     )
     assert seen == [bulk.SQLITE_MANY_WRITES] * 3
     assert pragmas() == before
+
+
+def test_a_staging_file_that_cannot_be_written_stops_the_import_before_any_writing(
+    monkeypatch,
+):
+    """The checked batches are compressed and written to the staging file by a thread of
+    their own; when the disk is full, the import fails with that error and has written
+    nothing to the database."""
+    import errno
+    import tempfile
+
+    from labinov.library import staging
+    from labinov.library.models import ImportWriting
+
+    temporary_file = tempfile.TemporaryFile
+
+    class FullDisk:
+        """A temporary file on a disk with room for 100 bytes."""
+
+        def __init__(self, *args, **kwargs):
+            self.file = temporary_file()
+
+        def write(self, data):
+            if self.file.tell() + len(data) > 100:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.file.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+    monkeypatch.setattr(staging.tempfile, "TemporaryFile", FullDisk)
+    monkeypatch.setattr(actions, "BATCH", 2)
+    rows = [{"source_id": f"p-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(40)]
+    with pytest.raises(OSError, match="No space left"):
+        actions.import_entries(acting_user=SystemActor("test"), rows=rows)
+    assert not LibraryEntry.objects.exists()
+    assert not ImportWriting.objects.exists()
