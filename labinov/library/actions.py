@@ -92,6 +92,16 @@ class _Batch:
     read: int = 0
 
 
+def helper_stopped_message(file_name: str, exit_code: int | None) -> str:
+    """What the person importing ``file_name`` reads when the helper analysing its rows
+    stopped (``helper.HelperStopped``): the import was undone."""
+    return _(
+        "%(file)s: the process analysing the rows stopped (exit code %(code)s): "
+        "nothing was imported. Import the file again; if it stops again, look "
+        "at the memory the machine has left."
+    ) % {"file": file_name, "code": exit_code}
+
+
 def may_import(user) -> bool:
     """Platform administrators and region coordinators feed the national knowledge base."""
     access = get_access(user)

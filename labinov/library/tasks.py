@@ -21,6 +21,7 @@ from labinov.core import background
 from labinov.core.errors import NotAllowed
 from labinov.library import actions
 from labinov.library.exchange import ExchangeError, estimate_rows, iter_rows, read_file
+from labinov.library.helper import HelperStopped
 from labinov.library.models import EmbeddingRun, ImportRun
 from labinov.library.search import embeddings, textindex
 
@@ -107,6 +108,13 @@ def _import(run_id: int) -> str:
             )
     except NotAllowed as exc:
         return _finish(run_id, ImportRun.Status.REJECTED, str(exc.message))
+    except HelperStopped as exc:  # killed, out of memory: the import was undone
+        logger.warning("Import run %s: its helper process stopped: %s", run_id, exc)
+        return _finish(
+            run_id,
+            ImportRun.Status.FAILED,
+            actions.helper_stopped_message(run.original_name, exc.exit_code),
+        )
     return _finish(
         run_id,
         ImportRun.Status.DONE,

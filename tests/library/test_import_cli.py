@@ -266,3 +266,31 @@ def test_a_helper_process_that_stops_midway_leaves_nothing_imported(
     assert LibraryEntry.objects.count() == 0
     assert not ImportUndo.objects.exists() and not ImportWriting.objects.exists()
     assert not AuditEvent.objects.filter(action="library.import").exists()
+
+
+def test_a_helper_that_stops_during_the_search_index_sync_leaves_the_import_in(
+    tmp_path, monkeypatch, real_records
+):
+    """After the import the CLI gives the embedded search index the new entries; if the
+    helper computing their concept terms stops then, the entries stay imported, the
+    command says so in Indonesian and ends well, and the sync is left to the worker."""
+    import sys
+
+    from labinov.library import helper
+    from labinov.library.models import LibraryStats
+    from labinov.library.search import textindex
+
+    monkeypatch.setattr(textindex, "HELPER_FROM", 1)  # the sync's concept terms apart
+    monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", "raise SystemExit(7)"])
+    ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", real_records[:12]))
+    assert ok, output
+    assert "kode keluar 7" in output and "labinov search-index" in output
+    assert "Traceback" not in output
+    assert LibraryEntry.objects.count() == 12
+    assert AuditEvent.objects.filter(action="library.import").count() == 1
+    # This first sync was a rebuild: cut short, it leaves no index in use (searches ask
+    # the database's own), and the next sync, the worker's, writes it whole.
+    assert LibraryStats.current().search_index == ""
+    monkeypatch.undo()
+    assert textindex.sync() == 12
+    assert LibraryStats.current().search_index != ""

@@ -101,3 +101,24 @@ def test_the_page_says_when_no_worker_runs(coordinator):
     assert "menunggu pekerja latar" in text
     workers.stopped("pekerja-ini")
     assert "tidak ada pekerja latar yang berjalan" in page(coordinator, response)
+
+
+def test_an_import_whose_helper_stops_fails_with_what_to_do(coordinator, monkeypatch):
+    """The helper analysing the rows is killed (here it ends at once, exit code 9): the
+    import is undone and its page says what happened and what to do, in Indonesian."""
+    import sys
+
+    from labinov.library import helper, staging
+    from labinov.library.models import LibraryEntry
+
+    monkeypatch.setattr(staging, "HELPER_FROM", 1)  # even one batch is analysed apart
+    monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", "raise SystemExit(9)"])
+    response = upload(coordinator, GOOD, name="henti.csv")
+    run_worker()
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED
+    assert not LibraryEntry.objects.exists()
+    text = page(coordinator, response)
+    assert "Gagal" in text
+    assert "henti.csv: proses yang menganalisis baris-baris berhenti (kode keluar 9)" in text
+    assert "tidak ada yang diimpor" in text and "Traceback" not in text

@@ -54,14 +54,7 @@ class Command(BaseCommand):
         except NotAllowed as exc:  # pragma: no cover - the system actor may import
             raise CommandError(str(exc.message)) from exc
         except HelperStopped as exc:
-            raise CommandError(
-                _(
-                    "%(file)s: the process analysing the rows stopped (exit code %(code)s): "
-                    "nothing was imported. Import the file again; if it stops again, look "
-                    "at the memory the machine has left."
-                )
-                % {"file": path.name, "code": exc.exit_code}
-            ) from exc
+            raise CommandError(actions.helper_stopped_message(path.name, exc.exit_code)) from exc
         outcome = {
             "file": path.name,
             "valid_rows": result.rows_read - result.bad_rows,
@@ -73,7 +66,19 @@ class Command(BaseCommand):
         }
         if result.imported and textindex.enabled():
             # The embedded search index takes the new entries now rather than from a worker.
-            textindex.sync()
+            try:
+                textindex.sync()
+            except HelperStopped as exc:
+                # The entries are in: searches answer from the database's own index until
+                # the worker's sync (queued by the import) has them in the embedded one.
+                self.stderr.write(
+                    _(
+                        "%(file)s: imported, but the process computing the search terms "
+                        "stopped (exit code %(code)s): the background worker adds the new "
+                        "entries to the search index, or run `labinov search-index`."
+                    )
+                    % {"file": path.name, "code": exc.exit_code}
+                )
         self._report(outcome, result.problems, as_json=json)
         if not result.imported:
             raise CommandError(
