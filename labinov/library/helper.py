@@ -45,7 +45,7 @@ def _jobs() -> dict[str, Callable]:
     from labinov.library import staging
     from labinov.library.search import index
 
-    return {"analyse_rows": staging.analysed_batch, "concept_texts": index.concept_texts}
+    return {"analyse_rows": staging.analysed_batch, "document_texts": index.document_texts}
 
 
 class HelperStopped(Exception):

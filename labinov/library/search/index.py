@@ -87,13 +87,31 @@ def with_concepts(text: str, prefix: str) -> str:
     return f"{text} {found}" if found else text
 
 
-def concept_texts(
-    rows: list[tuple], prefix: str, positions: Sequence[int]
-) -> list[tuple[str, ...]]:
-    """The index texts at ``positions`` of each row with their concept terms
-    (``with_concepts``): the embedded index's analysis of what it writes (a helper's
-    job, see ``helper``)."""
-    return [tuple(with_concepts(row[i], prefix) for i in positions) for row in rows]
+def filter_text(value) -> str:
+    """A filter value as the embedded index holds it (and is asked for it): text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def document_texts(
+    rows: list[tuple], prefix: str, repeat: Sequence[int]
+) -> list[tuple[int | str, ...]]:
+    """The embedded index's documents of ``rows`` (an entry's id, its three index texts,
+    then its filter values): each as (id, the one text the index holds of it, its filter
+    values as text). That text is the three index texts with their concept terms
+    (``with_concepts``), each repeated ``repeat`` times for its field's weight. Pure: a
+    helper's job (see ``helper``), so that the process writing the index only hands the
+    documents to it."""
+    out = []
+    for pk, name, main, rest, *values in rows:
+        texts = (with_concepts(name, prefix), with_concepts(main, prefix))
+        rest = with_concepts(rest, prefix)
+        text = " ".join([texts[0]] * repeat[0] + [texts[1]] * repeat[1] + [rest] * repeat[2])
+        out.append((pk, text, *[v if type(v) is str else filter_text(v) for v in values]))
+    return out
 
 
 def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:

@@ -46,6 +46,7 @@ from labinov.library import helper
 from labinov.library.filtersets import FILTER_FIELDS
 from labinov.library.models import LibraryStats
 from labinov.library.search import analysis, ranking
+from labinov.library.search.index import filter_text
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +94,6 @@ def _schema():
 
 
 _FILTER_KEYS = tuple(f"f_{name}" for name in FILTER_FIELDS)
-
-
-def _filter_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _open(path: Path):
@@ -225,37 +218,30 @@ def _documents(ids: list[int]):
         yield from _documents_of(chunks, apart=len(ids) >= HELPER_FROM)
 
 
-#: Entries from which their concept terms are computed in a helper process.
+#: Entries from which their documents are made in a helper process.
 HELPER_FROM = 10_000
-_TEXTS = (1, 2, 3)  # the index texts in ENTRY_COLUMNS
 
 
 def _documents_of(chunks, *, apart: bool):
-    """The documents of chunks of rows (``ENTRY_COLUMNS``). The concept terms, pure Python
-    and most of the work, are computed a few chunks ahead in a helper process when there
-    are many (``apart``), while this process hands the chunks before to tantivy."""
+    """The documents of chunks of rows (``ENTRY_COLUMNS``). Making them (the concept
+    terms, pure Python and most of the work) runs a few chunks ahead in a helper process
+    when there are many (``apart``), while this process hands the chunks before to
+    tantivy."""
     tantivy = _tantivy()
-    for rows, texts in helper.ahead("concept_texts", (CONCEPT, _TEXTS), chunks, apart=apart):
-        for row, with_concepts in zip(rows, texts, strict=True):
-            yield _document(tantivy, row, with_concepts)
+    made = helper.ahead("document_texts", (CONCEPT, REPEAT), chunks, apart=apart)
+    for _rows, documents in made:
+        for document in documents:
+            yield _document(tantivy, document)
 
 
 def _prefix() -> str:
     return f"v{VERSION}-{analysis.concept_terms().fingerprint}-"
 
 
-def _document(tantivy, row, texts: tuple[str, str, str]):
-    """An entry's document: ``row`` of ``ENTRY_COLUMNS``, ``texts`` its three index texts
-    with their concept terms (``index.concept_texts``)."""
-    pk, _name, _main, _rest, *values = row
-    name, main, rest = texts
-    text = " ".join([name] * REPEAT[0] + [main] * REPEAT[1] + [rest] * REPEAT[2])
-    # Most filter values are text already (a million of them in a rebuild: kept cheap).
-    fields = {
-        key: value if type(value) is str else _filter_value(value)
-        for key, value in zip(_FILTER_KEYS, values, strict=True)
-    }
-    return tantivy.Document(pk=pk, terms=text, **fields)
+def _document(tantivy, document: tuple):
+    """An entry's tantivy document from what ``index.document_texts`` made of it."""
+    pk, text, *values = document
+    return tantivy.Document(pk=pk, terms=text, **dict(zip(_FILTER_KEYS, values, strict=True)))
 
 
 def sync(*, wait: bool = True) -> int | None:
@@ -490,7 +476,7 @@ def candidates(
     filtering = [
         (
             Occur.Must,
-            Q.const_score_query(Q.term_query(schema, f"f_{name}", _filter_value(value)), 0.0),
+            Q.const_score_query(Q.term_query(schema, f"f_{name}", filter_text(value)), 0.0),
         )
         for name in FILTER_FIELDS
         if (value := filters.get(name)) not in (None, "")
