@@ -206,9 +206,14 @@ def add_words(words: dict[str, str]) -> None:
             )
 
 
-def add_undo(run_id: int, rows: list[tuple[str, str, str | None]]) -> None:
-    """Record how to undo rows of an import: (source, source_id, the entry's fields before
-    as JSON, or None when the import creates it). See ``undo``."""
+def add_undo(
+    run_id: int, rows: list[tuple[str, str, str]], *, source: str = "", created: list[str] = ()
+) -> None:
+    """Record how to undo a batch of an import (see ``undo``): ``rows`` of the entries it
+    changes (source, source_id, the entry's fields before as JSON), and in one row the
+    ``source_id``s of ``source`` it creates."""
+    if created:
+        ImportUndo.objects.create(run_id=run_id, source=source, created=list(created))
     if not rows:
         return
     table = _q(ImportUndo._meta.db_table)

@@ -287,13 +287,18 @@ class ImportWriting(models.Model):
 
 
 class ImportUndo(models.Model):
-    """How to undo one row an import wrote: the entry as it was before (``previous``, its
-    changeable fields), or ``None`` when the import created it."""
+    """How to undo what a batch of an import wrote: for an entry it changed, a row of its
+    ``source_id`` and the entry as it was before (``previous``, its changeable fields); for
+    the entries it created, one row of their ``source_id``s (``created``; ``source_id``
+    empty), whose deletion undoes them. A row of ``previous`` None and no ``created`` is one
+    created entry (rows written before ``created`` was added: a dead import's, undone by
+    the next)."""
 
     run = models.ForeignKey(ImportWriting, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=20)
-    source_id = models.CharField(max_length=200)
+    source_id = models.CharField(max_length=200, blank=True)
     previous = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created = models.JSONField(null=True)
 
     def __str__(self):
         return f"{self.source}/{self.source_id}"

@@ -7,8 +7,10 @@ half-imported, each batch's transaction also records how to undo it:
 
 - ``begin()`` registers the import (``ImportWriting``), once no other import is writing:
   imports write one after the other, so that undoing one never undoes another's rows.
-- ``record()``, in each batch's transaction: for every row, the entry as it was before
-  (``ImportUndo.previous``) or ``None`` when the batch creates it.
+- ``record()``, in each batch's transaction: for every entry the batch changes, the entry
+  as it was before (``ImportUndo.previous``); for the entries it creates, one row of their
+  ids (``ImportUndo.created``). A row per created entry was 3.3 s of an import of
+  1,000,000 new rows on SQLite, and as much again to forget them, 500 transactions.
 - The import's last transaction writes its term counts, statistics and audit event and
   marks it ``finished`` (``finish()``): from then on it is never undone, and ``forget()``
   deletes its undo rows, a batch at a time.
@@ -73,11 +75,12 @@ def record(run: ImportWriting, *, source: str, created: list[str], previous: dic
         raise ImportCancelled(run.pk)
     bulk.add_undo(
         run.pk,
-        [(source, sid, None) for sid in created]
-        + [
+        [
             (source, sid, json.dumps(fields, cls=DjangoJSONEncoder))
             for sid, fields in previous.items()
         ],
+        source=source,
+        created=created,
     )
 
 
@@ -107,14 +110,27 @@ def forget(run_id: int) -> None:
 
 
 def roll_back(run_id: int) -> None:
-    """Undo what an unfinished import wrote, newest first, a batch per transaction."""
+    """Undo what an unfinished import wrote, newest first, about ``UNDO_BATCH`` entries per
+    transaction."""
     while True:
         with transaction.atomic():
             if ImportWriting.objects.filter(pk=run_id, finished=True).exists():
                 break  # it finished after all: it stays
-            undos = list(ImportUndo.objects.filter(run_id=run_id).order_by("-pk")[:UNDO_BATCH])
-            # Newest first, so the last seen of a row is the oldest: how it was before.
-            before = {(u.source, u.source_id): u.previous for u in undos}
+            undos, entries = [], 0
+            for undo in ImportUndo.objects.filter(run_id=run_id).order_by("-pk")[:UNDO_BATCH]:
+                undos.append(undo)
+                entries += len(undo.created) if undo.created is not None else 1
+                if entries >= UNDO_BATCH:
+                    break
+            if not undos:
+                break
+            # Newest first, so the last seen of an entry is the oldest: how it was before.
+            before = {}
+            for undo in undos:
+                if undo.created is not None:
+                    before.update(dict.fromkeys((undo.source, s) for s in undo.created))
+                else:
+                    before[undo.source, undo.source_id] = undo.previous
             created: dict[str, list[str]] = {}
             for (source, source_id), previous in before.items():
                 if previous is None:
@@ -123,10 +139,11 @@ def roll_back(run_id: int) -> None:
                     fields = dict(previous, updated_at=parse_datetime(previous["updated_at"]))
                     LibraryEntry.objects.filter(source=source, source_id=source_id).update(**fields)
             for source, source_ids in created.items():
-                LibraryEntry.objects.filter(source=source, source_id__in=source_ids).delete()
+                for start in range(0, len(source_ids), UNDO_BATCH):
+                    LibraryEntry.objects.filter(
+                        source=source, source_id__in=source_ids[start : start + UNDO_BATCH]
+                    ).delete()
             ImportUndo.objects.filter(pk__in=[u.pk for u in undos]).delete()
-        if len(undos) < UNDO_BATCH:
-            break
     forget(run_id)
 
 

@@ -130,6 +130,66 @@ def test_a_finished_import_forgets_its_undo_rows_and_no_others(monkeypatch):
     assert ImportUndo.objects.count() == 5
 
 
+def _rows(*ids, name="Posyandu"):
+    return [{"source_id": i, "name": name, "region": "Kab. Agam"} for i in ids]
+
+
+def test_a_batch_notes_the_entries_it_creates_in_one_row_and_each_it_changes(monkeypatch):
+    """How an import can be undone, as its batches note it: one row of the ids each batch
+    creates, one row per entry it changes with that entry as it was; a failure before the
+    end puts every entry back as it was."""
+    from labinov.library import undo
+    from labinov.library.models import ImportUndo
+
+    actor = SystemActor("test")
+    actions.import_entries(acting_user=actor, rows=_rows("lama-1", "lama-2", name="Taman baca"))
+    monkeypatch.setattr(actions, "BATCH", 4)
+    noted = []
+
+    def finish_then_fail(run):
+        noted.extend(ImportUndo.objects.filter(run=run).order_by("pk"))
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(undo, "finish", finish_then_fail)
+    with pytest.raises(RuntimeError):
+        actions.import_entries(
+            acting_user=actor, rows=_rows("lama-1", *(f"baru-{i}" for i in range(8)), "lama-2")
+        )
+    assert [
+        (u.source_id, u.created, u.previous["name"] if u.previous else None) for u in noted
+    ] == [
+        ("", ["baru-0", "baru-1", "baru-2"], None),
+        ("lama-1", None, "Taman baca"),
+        ("", ["baru-3", "baru-4", "baru-5", "baru-6"], None),
+        ("", ["baru-7"], None),
+        ("lama-2", None, "Taman baca"),
+    ]
+    assert dict(LibraryEntry.objects.values_list("source_id", "name")) == {
+        "lama-1": "Taman baca",
+        "lama-2": "Taman baca",
+    }
+    assert not ImportUndo.objects.exists()
+
+
+def test_a_dead_import_noted_a_row_per_created_entry_is_undone_too():
+    """An import that died before the created entries were noted per batch left one row
+    per created entry (``previous`` None, no ``created``): the next import undoes it."""
+    from datetime import timedelta
+
+    from labinov.library import undo
+    from labinov.library.models import ImportUndo, ImportWriting
+
+    actions.import_entries(acting_user=SystemActor("test"), rows=_rows("mati-1", "mati-2", "tetap"))
+    dead = ImportWriting.objects.create(heartbeat_at=timezone.now() - undo.STALE - timedelta(1))
+    ImportUndo.objects.bulk_create(
+        ImportUndo(run=dead, source=LibraryEntry.Source.IMPORTED, source_id=i)
+        for i in ("mati-1", "mati-2")
+    )
+    undo.recover()
+    assert list(LibraryEntry.objects.values_list("source_id", flat=True)) == ["tetap"]
+    assert not ImportUndo.objects.exists() and not ImportWriting.objects.exists()
+
+
 def test_the_entry_table_keeps_no_pattern_index_to_upkeep():
     """PostgreSQL: no ``varchar_pattern_ops`` twin of the region, province and sector
     indexes (migration 0009); their plain indexes stay for filtering and counting."""
