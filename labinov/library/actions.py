@@ -154,14 +154,11 @@ class _Totals:
     known_words: set[str] = field(default_factory=set)
 
 
-def _term_count(text: str) -> int:
-    """Terms in an index text (single spaces between them), without splitting it."""
-    return text.count(" ") + 1 if text else 0
-
-
 def _write_batch(
     entries: list[tuple[str, tuple]],
     written: set[str],
+    term_rows: dict[str, int],
+    lengths: tuple[int, int, int],
     totals: _Totals,
     *,
     source: str,
@@ -171,34 +168,28 @@ def _write_batch(
     """Upsert one analysed batch (``index.analysed_rows``); add its changes of term
     counts and lengths, and its known words (``written``), to ``totals``. ``indexing``:
     a bulk import's way of indexing the new rows (without it, the database's triggers
-    do). ``run``: the import's registration, to record how to undo the batch (``undo``)."""
-    # A source_id given twice (rows not read through exchange) counts once: the last wins.
-    entries = list({entry[0]: entry for entry in entries}.values())
+    do). ``run``: the import's registration, to record how to undo the batch (``undo``).
+
+    The batch's ``term_rows`` and ``lengths`` count every entry as new; an entry already
+    there gives back its old terms and lengths (its terms then count as those it gains
+    less those it loses), and is embedded again if its name, problem or solution
+    changed."""
     old = bulk.existing_index_texts(source, [e[0] for e in entries])
-    df, lengths = totals.df, totals.lengths
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    values = []
-    changed_text = []  # entries whose name, problem or solution change: embed them again
-    for source_id, row_values in entries:
-        name, main, rest = row_values[-3:]  # index texts: terms joined by single spaces
-        terms = set(f"{name} {main} {rest}".split())
-        row_lengths = (_term_count(name), _term_count(main), _term_count(rest))
-        previous = old.get(source_id)
-        if previous is None:
-            df.update(terms)
-        else:
-            entry_id, old_name, old_main, old_rest = previous
-            if (old_name, old_main) != row_values[-3:-1]:  # index_name, index_main
+    totals.df.update(term_rows)
+    for i in range(3):
+        totals.lengths[i] += lengths[i]
+    changed_text = []
+    if old:
+        texts = dict(entries)
+        for source_id, (entry_id, *old_texts) in old.items():
+            if tuple(old_texts[:2]) != texts[source_id][-3:-1]:  # index_name, index_main
                 changed_text.append(entry_id)
-            old_fields = [old_name.split(), old_main.split(), old_rest.split()]
-            old_terms = set().union(*old_fields)
-            df.update(terms - old_terms)
-            df.subtract(old_terms - terms)
+            old_fields = [text.split() for text in old_texts]
+            totals.df.subtract(set().union(*old_fields))
             for i in range(3):
-                lengths[i] -= len(old_fields[i])
-        for i in range(3):
-            lengths[i] += row_lengths[i]
-        values.append((source, *row_values, now, now, 0))
+                totals.lengths[i] -= len(old_fields[i])
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = [(source, *row_values, now, now, 0) for _source_id, row_values in entries]
     if run is not None:
         undo.record(
             run,
@@ -304,12 +295,10 @@ def import_rows(
         try:
             totals = _Totals()
             with bulk.many_writes():
-                for entries, written in staged.analysed(COLUMNS):
+                for analysed in staged.analysed(COLUMNS):
                     with transaction.atomic(), index.BulkIndexing(connection) as indexing:
                         bulk.commit_without_waiting()
-                        _write_batch(
-                            entries, written, totals, source=source, indexing=indexing, run=run
-                        )
+                        _write_batch(*analysed, totals, source=source, indexing=indexing, run=run)
             with transaction.atomic():
                 _finish(totals)
                 result.created, result.updated = totals.created, totals.updated

@@ -40,11 +40,8 @@ _LENGTH = struct.Struct(">I")
 #: more than it saves).
 HELPER_FROM = 4
 
-#: One analysed row: (source_id, row values and its three index texts).
-Entry = tuple[str, tuple]
 
-
-def analysed_batch(packed: bytes, columns: Sequence[str]) -> tuple[list[Entry], set[str]]:
+def analysed_batch(packed: bytes, columns: Sequence[str]) -> index.AnalysedBatch:
     """A staged batch analysed (a helper's job, see ``helper``)."""
     return index.analysed_rows(marshal.loads(zlib.decompress(packed)), columns)
 
@@ -82,7 +79,7 @@ class Staging:
         self._queue.put(marshal.dumps(rows))
         self.batches += 1
 
-    def analysed(self, columns: Sequence[str]) -> Iterator[tuple[list[Entry], set[str]]]:
+    def analysed(self, columns: Sequence[str]) -> Iterator[index.AnalysedBatch]:
         """Each batch analysed (``index.analysed_rows``: rows of ``columns``), in order;
         the next ones in a helper process while the caller writes this one."""
         self._stop_writer()

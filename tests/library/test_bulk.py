@@ -190,6 +190,57 @@ def test_a_dead_import_noted_a_row_per_created_entry_is_undone_too():
     assert not ImportUndo.objects.exists() and not ImportWriting.objects.exists()
 
 
+def test_term_counts_and_lengths_always_equal_a_recount_of_the_entries(monkeypatch):
+    """Whatever a batch holds (new entries, entries changed, unchanged, an id given twice),
+    each term's count of entries and the fields' lengths equal a recount of the entries."""
+    from collections import Counter
+
+    from labinov.library.models import LibraryStats, LibraryTerm
+
+    def recount():
+        df, lengths = Counter(), [0, 0, 0]
+        for texts in LibraryEntry.objects.values_list("index_name", "index_main", "index_rest"):
+            fields = [t.split() for t in texts]
+            df.update(set().union(*fields))
+            for i in range(3):
+                lengths[i] += len(fields[i])
+        return {t: n for t, n in df.items() if n}, lengths
+
+    def counted():
+        stats = LibraryStats.current()
+        df = dict(LibraryTerm.objects.filter(df__gt=0).values_list("term", "df"))
+        return df, [stats.name_length, stats.main_length, stats.rest_length]
+
+    actor = SystemActor("test")
+    monkeypatch.setattr(actions, "BATCH", 3)
+
+    def entry(source_id, name, problem):
+        return {"source_id": source_id, "name": name, "region": "Kab. Agam", "problem": problem}
+
+    actions.import_entries(
+        acting_user=actor,
+        rows=[
+            entry("a", "Bank sampah", "sampah menumpuk di pasar"),
+            entry("b", "Posyandu keliling", "balita jauh dari posyandu"),
+            entry("c", "Taman baca", "anak jarang membaca"),
+        ],
+    )
+    assert counted() == recount()
+    actions.import_entries(
+        acting_user=actor,
+        rows=[
+            entry("a", "Bank sampah pasar", "banjir merendam pasar"),  # changed
+            entry("b", "Posyandu keliling", "balita jauh dari posyandu"),  # unchanged
+            entry("d", "Lapak", "pedagang kaki lima"),  # new
+            entry("e", "Sekolah", "anak putus sekolah"),  # given twice in one batch:
+            entry("e", "Sekolah rakyat", "anak putus sekolah di desa"),  # the last counts
+        ],
+    )
+    assert counted() == recount()
+    assert LibraryTerm.objects.get(term="banjir").df == 1
+    assert LibraryEntry.objects.get(source_id="e").name == "Sekolah rakyat"
+
+
 def test_the_entry_table_keeps_no_pattern_index_to_upkeep():
     """PostgreSQL: no ``varchar_pattern_ops`` twin of the region, province and sector
     indexes (migration 0009); their plain indexes stay for filtering and counting."""

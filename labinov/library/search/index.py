@@ -9,6 +9,7 @@ every machine sees the index exactly as committed, with nothing to rebuild or sy
   the three fields) with a GIN index.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -65,18 +66,40 @@ def index_texts(row: dict) -> tuple[str, str, str, list[str]]:
     )
 
 
-def analysed_rows(
-    rows: Iterable[tuple], columns: Sequence[str]
-) -> tuple[list[tuple[str, tuple]], set[str]]:
-    """A batch of an import analysed: each row (the values of ``columns``, its source_id
-    first) as ``(source_id, values + its three index texts)``, and the words as written
-    in the batch (``index_texts``). Pure: ``staging`` may run it in a helper process."""
-    entries, written = [], set()
+def term_count(text: str) -> int:
+    """Terms in an index text (single spaces between them), without splitting it."""
+    return text.count(" ") + 1 if text else 0
+
+
+#: ``analysed_rows``' answer: (entries, written, term_rows, lengths).
+AnalysedBatch = tuple[list[tuple[str, tuple]], set[str], dict[str, int], tuple[int, int, int]]
+
+
+def analysed_rows(rows: Iterable[tuple], columns: Sequence[str]) -> AnalysedBatch:
+    """A batch of an import analysed, as plain values (``staging`` may run this in a
+    helper process):
+
+    - ``entries``: each row (the values of ``columns``, its source_id first) as
+      ``(source_id, values + its three index texts)``; a source_id given twice once (the
+      last wins);
+    - ``written``: the words as written in the batch (``index_texts``);
+    - ``term_rows`` and ``lengths``: the entries per term and the terms of the three
+      fields, as if every entry were new (``actions._write_batch`` takes those already in
+      the knowledge base back out): counted here, beside the writing, rather than by
+      the process that writes."""
+    entries, written = {}, set()
     for values in rows:
         name, main, rest, words = index_texts(dict(zip(columns, values, strict=True)))
-        entries.append((values[0], (*values, name, main, rest)))
+        entries[values[0]] = (values[0], (*values, name, main, rest))
         written.update(words)
-    return entries, written
+    term_rows: Counter = Counter()
+    lengths = [0, 0, 0]
+    for _source_id, (*_values, name, main, rest) in entries.values():
+        term_rows.update(set(f"{name} {main} {rest}".split()))
+        lengths[0] += term_count(name)
+        lengths[1] += term_count(main)
+        lengths[2] += term_count(rest)
+    return list(entries.values()), written, dict(term_rows), tuple(lengths)
 
 
 def with_concepts(text: str, prefix: str) -> str:
