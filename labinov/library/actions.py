@@ -159,6 +159,7 @@ def _write_batch(
     written: set[str],
     term_rows: dict[str, int],
     lengths: tuple[int, int, int],
+    vectors: list[str | None] | None,
     totals: _Totals,
     *,
     source: str,
@@ -169,6 +170,8 @@ def _write_batch(
     counts and lengths, and its known words (``written``), to ``totals``. ``indexing``:
     a bulk import's way of indexing the new rows (without it, the database's triggers
     do). ``run``: the import's registration, to record how to undo the batch (``undo``).
+    ``vectors``: the entries' PostgreSQL ``search_vector`` (``index.search_vector``), or
+    None for the database to compute them.
 
     The batch's ``term_rows`` and ``lengths`` count every entry as new; an entry already
     there gives back its old terms and lengths (its terms then count as those it gains
@@ -190,6 +193,8 @@ def _write_batch(
                 totals.lengths[i] -= len(old_fields[i])
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     values = [(source, *row_values, now, now, 0) for _source_id, row_values in entries]
+    if vectors is not None:
+        values = [(*row, vector) for row, vector in zip(values, vectors, strict=True)]
     if run is not None:
         undo.record(
             run,
@@ -199,7 +204,7 @@ def _write_batch(
         )
     if indexing:
         indexing.before_batch()
-    bulk.upsert_entries(values, new=not old)
+    bulk.upsert_entries(values, new=not old, vectors=vectors is not None)
     if indexing:
         indexing.after_batch()
     if changed_text:
@@ -295,7 +300,8 @@ def import_rows(
         try:
             totals = _Totals()
             with bulk.many_writes():
-                for analysed in staged.analysed(COLUMNS):
+                vectors = connection.vendor == "postgresql"
+                for analysed in staged.analysed(COLUMNS, vectors=vectors):
                     with transaction.atomic(), index.BulkIndexing(connection) as indexing:
                         bulk.commit_without_waiting()
                         _write_batch(*analysed, totals, source=source, indexing=indexing, run=run)

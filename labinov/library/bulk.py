@@ -41,8 +41,9 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _upsert_tail() -> str:
-    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in UPDATED_COLUMNS)
+def _upsert_tail(vectors: bool = False) -> str:
+    updated = [*UPDATED_COLUMNS, "search_vector"] if vectors else UPDATED_COLUMNS
+    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in updated)
     return f"ON CONFLICT ({_q('source')}, {_q('source_id')}) DO UPDATE SET {updates}"
 
 
@@ -119,8 +120,10 @@ def existing_index_texts(
         return {sid: tuple(rest) for sid, *rest in cursor.fetchall()}
 
 
-def upsert_entries(values: list[tuple], *, new: bool = False) -> None:
-    """Insert or update (by source and source_id) rows of ``ENTRY_COLUMNS``.
+def upsert_entries(values: list[tuple], *, new: bool = False, vectors: bool = False) -> None:
+    """Insert or update (by source and source_id) rows of ``ENTRY_COLUMNS``, followed by
+    their ``search_vector`` if ``vectors`` (PostgreSQL; a None vector is computed by the
+    database, see ``index.search_vector``).
 
     ``new``: the rows were not in the table when the batch looked (``existing_index_texts``).
     PostgreSQL then copies them straight into the table, without the temporary table and
@@ -129,7 +132,7 @@ def upsert_entries(values: list[tuple], *, new: bool = False) -> None:
     the copy fails on the unique index, is rolled back to its savepoint, and the rows are
     upserted instead."""
     table = _q(LibraryEntry._meta.db_table)
-    columns = ", ".join(_q(c) for c in ENTRY_COLUMNS)
+    columns = ", ".join(_q(c) for c in [*ENTRY_COLUMNS, *(["search_vector"] if vectors else [])])
     if new and values and connection.vendor == "postgresql":
         try:
             with (
@@ -161,7 +164,7 @@ def upsert_entries(values: list[tuple], *, new: bool = False) -> None:
                 copy.write_row(row)
         raw.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM library_staging "
-            f"{_upsert_tail()}"
+            f"{_upsert_tail(vectors)}"
         )
 
 

@@ -41,9 +41,11 @@ _LENGTH = struct.Struct(">I")
 HELPER_FROM = 4
 
 
-def analysed_batch(packed: bytes, columns: Sequence[str]) -> index.AnalysedBatch:
+def analysed_batch(
+    packed: bytes, columns: Sequence[str], vectors: bool = False
+) -> index.AnalysedBatch:
     """A staged batch analysed (a helper's job, see ``helper``)."""
-    return index.analysed_rows(marshal.loads(zlib.decompress(packed)), columns)
+    return index.analysed_rows(marshal.loads(zlib.decompress(packed)), columns, vectors)
 
 
 class Staging:
@@ -79,9 +81,12 @@ class Staging:
         self._queue.put(marshal.dumps(rows))
         self.batches += 1
 
-    def analysed(self, columns: Sequence[str]) -> Iterator[index.AnalysedBatch]:
-        """Each batch analysed (``index.analysed_rows``: rows of ``columns``), in order;
-        the next ones in a helper process while the caller writes this one."""
+    def analysed(
+        self, columns: Sequence[str], *, vectors: bool = False
+    ) -> Iterator[index.AnalysedBatch]:
+        """Each batch analysed (``index.analysed_rows``: rows of ``columns``, with their
+        ``search_vector`` if ``vectors``), in order; the next ones in a helper process
+        while the caller writes this one."""
         self._stop_writer()
         if self._error is not None:
             raise self._error
@@ -89,7 +94,9 @@ class Staging:
         self._file.seek(0)
         batches = (self._read() for _ in range(self.batches))
         apart = self.batches >= HELPER_FROM
-        for _packed, analysed in helper.ahead("analyse_rows", (columns,), batches, apart=apart):
+        for _packed, analysed in helper.ahead(
+            "analyse_rows", (columns, vectors), batches, apart=apart
+        ):
             yield analysed
 
     def _write_all(self) -> None:

@@ -240,9 +240,9 @@ ONE_BATCH_THEN_STOP = """
 import marshal, sys
 from labinov.library import helper, staging
 source, sink = sys.stdin.buffer, sys.stdout.buffer
-job, (columns,) = marshal.loads(helper._read_message(source))
+job, args = marshal.loads(helper._read_message(source))
 packed = marshal.loads(helper._read_message(source))
-analysed = staging.analysed_batch(packed, columns)
+analysed = staging.analysed_batch(packed, *args)
 helper._write_message(sink, marshal.dumps(analysed))
 sink.flush()
 sys.exit(9)
