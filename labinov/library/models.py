@@ -31,7 +31,8 @@ class LibraryEntry(models.Model):
     ``index_name``, ``index_main`` and ``index_rest`` hold the record's Indonesian search
     terms (Sastrawi stems, stop words removed), written by ``actions`` with the record. The
     database indexes them in the same transaction (SQLite: an FTS5 table kept by triggers;
-    PostgreSQL: a generated tsvector column), see docs/search.md.
+    PostgreSQL: a tsvector column, given by an import or computed by a trigger), see
+    docs/search.md.
     """
 
     class Source(models.TextChoices):

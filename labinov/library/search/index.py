@@ -11,7 +11,7 @@ every machine sees the index exactly as committed, with nothing to rebuild or sy
 """
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -148,15 +148,20 @@ def search_vector(name: str, main: str, rest: str) -> str | None:
         or _NOT_PLAIN.search(rest)
     ):
         return None
-    where: defaultdict[str, list[str]] = defaultdict(list)
-    position = 0
+    where: dict[str, str] = {}  # term -> its positions, "3A,9B"
+    seen = where.get
+    start = 1
     for text, positions in zip((name, main, rest), _positions(), strict=True):
-        for term in text.split():
-            position += 1
-            where[term].append(positions[position])
-    if any(len(found) > MAX_POSITIONS for found in where.values()):
+        terms = text.split()
+        for term, position in zip(terms, positions[start : start + len(terms)], strict=True):
+            found = seen(term)
+            where[term] = position if found is None else f"{found},{position}"
+        start += len(terms)
+    if start > MAX_POSITIONS + 1 and any(
+        found.count(",") >= MAX_POSITIONS for found in where.values()
+    ):
         return None
-    return " ".join([f"'{term}':{','.join(found)}" for term, found in where.items()])
+    return " ".join([f"'{term}':{found}" for term, found in where.items()])
 
 
 def with_concepts(text: str, prefix: str) -> str:
