@@ -12,7 +12,7 @@ database spends writing, and cannot update the search-term counts in the same st
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db import IntegrityError, connection, transaction
 
@@ -210,7 +210,7 @@ def add_words(words: dict[str, str]) -> None:
 
 
 def add_undo(
-    run_id: int, rows: list[tuple[str, str, str]], *, source: str = "", created: list[str] = ()
+    run_id: int, rows: list[tuple[str, str, str]], *, source: str = "", created: Sequence[str] = ()
 ) -> None:
     """Record how to undo a batch of an import (see ``undo``): ``rows`` of the entries it
     changes (source, source_id, the entry's fields before as JSON), and in one row the

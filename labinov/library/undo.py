@@ -10,7 +10,7 @@ half-imported, each batch's transaction also records how to undo it:
 - ``record()``, in each batch's transaction: for every entry the batch changes, the entry
   as it was before (``ImportUndo.previous``); for the entries it creates, one row of their
   ids (``ImportUndo.created``). A row per created entry was 3.3 s of an import of
-  1,000,000 new rows on SQLite, and as much again to forget them, 500 transactions.
+  1,000,000 new rows on SQLite, and 0.75 s more to forget them, in 500 transactions.
 - The import's last transaction writes its term counts, statistics and audit event and
   marks it ``finished`` (``finish()``): from then on it is never undone, and ``forget()``
   deletes its undo rows, a batch at a time.
