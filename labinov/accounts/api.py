@@ -15,7 +15,13 @@ from labinov.accounts.selectors import (
     roles_of,
     tokens_of,
 )
-from labinov.core.api_support import MAX_ID, ApiError, Pagination, require_login
+from labinov.core.api_support import (
+    MAX_ID,
+    ApiError,
+    Pagination,
+    error_responses,
+    require_login,
+)
 from labinov.regions.selectors import regions_visible_to, units_visible_to
 
 router = Router(tags=["accounts"])
@@ -256,7 +262,12 @@ class MarkedOut(Schema):
     unread: int
 
 
-@router.post("/notifications/mark-read", response=MarkedOut, summary="Mark my notifications read")
+@router.post(
+    "/notifications/mark-read",
+    response=MarkedOut,
+    summary="Mark my notifications read",
+    openapi_extra=error_responses(404),  # an id in the body that is not the caller's
+)
 def mark_notifications_read(request, payload: MarkReadIn):
     """Marks the notifications ``ids`` (or ``all``) read. A number that is not one of the
     caller's own notifications answers 404 and marks nothing."""

@@ -296,10 +296,22 @@ def document_optional_auth(api, schema: dict) -> dict:
     return schema
 
 
+def error_responses(*statuses: int) -> dict:
+    """``openapi_extra`` for an operation that may answer error statuses that
+    ``document_errors`` cannot tell from its shape: 409 (see ``Conflict``), 404 for an id
+    given in the body."""
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {
+        "responses": {
+            str(status): {"description": _ERROR_DESCRIPTIONS[status], "content": ref}
+            for status in statuses
+        }
+    }
+
+
 def conflict_response() -> dict:
     """``openapi_extra`` for an operation that may answer 409 (see ``Conflict``)."""
-    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    return {"responses": {"409": {"description": _ERROR_DESCRIPTIONS[409], "content": ref}}}
+    return error_responses(409)
 
 
 def document_errors(schema: dict) -> dict:

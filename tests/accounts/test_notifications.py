@@ -242,6 +242,10 @@ def test_the_api_lists_and_marks_only_ones_own(client, people):
         **auth,
     )
     assert refused.status_code == 404
+    assert refused.json()["code"] == "not_found"
+    # ...as the API's description promises (the id is in the body, not the path).
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "404" in spec["paths"]["/api/v1/notifications/mark-read"]["post"]["responses"]
     assert Notification.objects.filter(read_at__isnull=False).count() == 0
     done = client.post(
         "/api/v1/notifications/mark-read",
