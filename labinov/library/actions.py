@@ -10,8 +10,8 @@ a time holds the whole database), and still imports all of a file or nothing:
    Nothing is written to the database. A bad row stops the staging (unless bad rows are
    to be skipped); the rest of the file is still checked so that every bad row is
    reported, and then nothing is written at all.
-2. **Analyse and write** the staged batches: each is turned into search terms (in a
-   helper process for a large file, ahead of the writing: ``Staging.analysed``) and
+2. **Analyse and write** the staged batches: each is turned into search terms (for a
+   large file in a helper process, from the moment it is staged: ``staging``) and
    written in its own short transaction (a fraction of a second for 2,000 rows), so that
    other people's writes go in between; each batch's transaction also records how to
    undo it (``undo``), and on PostgreSQL commits without waiting for the disk
@@ -284,7 +284,7 @@ def import_rows(
     ``progress(rows_read)`` is called after every batch."""
     _check_may_import(acting_user)
     result = ImportResult()
-    with Staging() as staged:
+    with Staging(COLUMNS, vectors=connection.vendor == "postgresql") as staged:
         for batch in _batches(rows, keep_after_problem=skip_invalid):
             result.problems += batch.problems
             result.rows_read = batch.read
@@ -300,8 +300,7 @@ def import_rows(
         try:
             totals = _Totals()
             with bulk.many_writes():
-                vectors = connection.vendor == "postgresql"
-                for analysed in staged.analysed(COLUMNS, vectors=vectors):
+                for analysed in staged.analysed():
                     with transaction.atomic(), index.BulkIndexing(connection) as indexing:
                         bulk.commit_without_waiting()
                         _write_batch(*analysed, totals, source=source, indexing=indexing, run=run)

@@ -14,7 +14,9 @@ them on its output. Not ``multiprocessing``: its "spawn" runs the calling progra
 main script again in the child (fatal for a script without a ``__main__`` guard), and
 its "fork" copies a process that may have other threads (the server's task worker).
 Inputs and results cross the pipes encoded with ``marshal`` (plain values only;
-decoding never runs code), read by the same Python.
+decoding never runs code), read by the same Python. A job may also be given open files
+of the caller (``start(..., pass_fds=...)``): an import's helper reads the checked rows
+from the staging file and writes its results to a file beside it (``staging``).
 
 A thread of the calling process feeds the helper, so that the caller never blocks
 writing while the helper blocks answering; the caller reads an answer whenever more
@@ -45,7 +47,7 @@ def _jobs() -> dict[str, Callable]:
     from labinov.library import staging
     from labinov.library.search import index
 
-    return {"analyse_rows": staging.analysed_batch, "document_texts": index.document_texts}
+    return {"analyse_staged": staging.analyse_staged, "document_texts": index.document_texts}
 
 
 class HelperStopped(Exception):
@@ -55,6 +57,13 @@ class HelperStopped(Exception):
     def __init__(self, exit_code: int | None, reason: BaseException | None = None):
         super().__init__(f"the analysis helper process stopped (exit code {exit_code})")
         self.exit_code, self.reason = exit_code, reason
+
+
+def start(job: str, args: tuple, *, pass_fds: tuple[int, ...] = ()) -> "_Helper":
+    """A helper process doing ``job``: ``send`` it inputs, ``receive`` their results in
+    order, ``close`` it. ``pass_fds``: files of this process it may use, by the same
+    numbers (given in ``args``)."""
+    return _Helper(job, args, pass_fds=pass_fds)
 
 
 def ahead(job: str, args: tuple, inputs: Iterable, *, apart: bool = True) -> Iterator[tuple]:
@@ -101,13 +110,14 @@ def _command() -> list[str]:
 
 
 class _Helper:
-    def __init__(self, job: str, args: tuple):
+    def __init__(self, job: str, args: tuple, *, pass_fds: tuple[int, ...] = ()):
         root = str(Path(__file__).resolve().parents[2])  # where labinov is imported from
         path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
             _command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            pass_fds=pass_fds,
             env={**os.environ, "PYTHONPATH": path},
         )
         self.inputs: queue.SimpleQueue = queue.SimpleQueue()
@@ -129,10 +139,15 @@ class _Helper:
         self.inputs.put(marshal.dumps(item))
 
     def receive(self):
+        """The next input's result. Raises ``HelperStopped`` if the helper stopped, and
+        the ``OSError`` a job met (a full disk) as if it had happened here."""
         data = _read_message(self.process.stdout)
         if data is None:
             raise HelperStopped(self.process.wait(), self.failure)
-        return marshal.loads(data)
+        done, result = marshal.loads(data)
+        if not done:
+            raise OSError(*result)
+        return result
 
     def close(self) -> None:
         self.inputs.put(_END)
@@ -143,11 +158,17 @@ class _Helper:
 
 
 def _serve(source, sink) -> None:
-    """The helper's loop: the job and its arguments, then inputs in, results out."""
+    """The helper's loop: the job and its arguments, then inputs in, results out, each as
+    (True, result), or (False, (errno, message)) for an ``OSError`` of the job; anything
+    else stops the helper."""
     job, args = marshal.loads(_read_message(source))
     work = _jobs()[job]
     while (data := _read_message(source)) is not None:
-        _write_message(sink, marshal.dumps(work(marshal.loads(data), *args)))
+        try:
+            answer = (True, work(marshal.loads(data), *args))
+        except OSError as exc:
+            answer = (False, (exc.errno, exc.strerror or str(exc)))
+        _write_message(sink, marshal.dumps(answer))
         sink.flush()
 
 

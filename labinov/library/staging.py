@@ -1,5 +1,5 @@
 """Where an import keeps its checked rows between reading a file and writing it, and
-where they are analysed on the way out.
+where they are analysed meanwhile.
 
 An import reads and checks every row before it writes any (``actions``), so that a file
 with a bad row writes nothing and the database's write lock is taken only for the
@@ -8,14 +8,19 @@ temporary file of the process: each batch encoded and compressed, read back once
 order. The file has no name on disk (``tempfile.TemporaryFile``): whatever happens to the
 process, nothing is left behind to clean up.
 
-The rows are analysed into their index texts (``index.analysed_rows``) as they are read
-back, while the batches before them are being written: for a file of many batches in a
-helper process (``helper.ahead``, from ``HELPER_FROM`` batches), so that the analysis,
-pure Python, runs on a second core beside the writing instead of before it
-(docs/benchmarks.md, "Knowledge base: speed").
+The rows are analysed into their index texts (``index.analysed_rows``) from the moment
+they are staged: for a file of many batches (from ``HELPER_FROM``) in a helper process
+(``helper``), which reads each batch from the staging file as soon as it is there and
+writes it analysed to a second temporary file, while this process goes on reading and
+checking the rows after it, and then writes the batches analysed before. The analysis,
+pure Python, so runs on a second core from the start instead of only beside the
+writing, where on PostgreSQL it was what the writing waited for (docs/benchmarks.md,
+"Knowledge base: speed"). The analysed batches are not compressed: that would add a
+quarter to the helper's work; they take about 3.5 KB a row (1,000,000 rows of long
+texts: 3.5 GB of temporary file, read back once from the system's file cache).
 
-Encoded with ``marshal``, not JSON nor pickle: the file is read back by the same process
-(same Python, same ``marshal`` version), ``marshal`` holds only plain values (strings,
+Encoded with ``marshal``, not JSON nor pickle: the files are read back by the same
+Python (same ``marshal`` version), ``marshal`` holds only plain values (strings,
 numbers, tuples, lists, sets; loading never runs code, unlike pickle), and it encodes a
 batch about six times and decodes it three times as fast as JSON did (the compression,
 level 1, then takes most of the staging's time). The compression and the writing run in a
@@ -25,6 +30,7 @@ let go of Python's lock while they work, so they use the second core (5 s of an 
 """
 
 import marshal
+import os
 import queue
 import struct
 import tempfile
@@ -44,24 +50,58 @@ HELPER_FROM = 4
 def analysed_batch(
     packed: bytes, columns: Sequence[str], vectors: bool = False
 ) -> index.AnalysedBatch:
-    """A staged batch analysed (a helper's job, see ``helper``)."""
+    """A staged batch analysed."""
     return index.analysed_rows(marshal.loads(zlib.decompress(packed)), columns, vectors)
+
+
+def analyse_staged(
+    where: tuple[int, int], staged: int, out: int, columns: Sequence[str], vectors: bool
+) -> tuple[int, int]:
+    """The helper's job: analyse the batch staged at ``where`` (offset, length) in the
+    file ``staged``, append it encoded to the file ``out``, answer where it is there."""
+    offset, length = where
+    data = marshal.dumps(analysed_batch(read_at(staged, offset, length), columns, vectors))
+    at = os.lseek(out, 0, os.SEEK_END)
+    view = memoryview(data)
+    while view:
+        view = view[os.pwrite(out, view, at + len(data) - len(view)) :]
+    return at, len(data)
+
+
+def read_at(fd: int, offset: int, length: int) -> bytes:
+    """``length`` bytes of the file ``fd`` from ``offset`` (without moving its position,
+    which a helper shares)."""
+    parts = []
+    while length:
+        part = os.pread(fd, length, offset)
+        if not part:
+            raise EOFError("the staging file ends early")
+        parts.append(part)
+        offset, length = offset + len(part), length - len(part)
+    return b"".join(parts)
 
 
 class Staging:
     """Append checked batches, then iterate over them analysed, once, in order.
 
-    ``with Staging() as staged: staged.add(rows); for entries, written in
-    staged.analysed(columns): ...``"""
+    ``with Staging(columns, vectors=...) as staged: staged.add(rows); for analysed in
+    staged.analysed(): ...`` (``index.analysed_rows``: rows of ``columns``, with their
+    ``search_vector`` if ``vectors``)."""
 
     #: Batches encoded but not yet written that ``add`` may hold before it waits.
     QUEUED = 4
 
-    def __init__(self):
-        self._file = None
+    def __init__(self, columns: Sequence[str], *, vectors: bool = False):
+        self.columns, self.vectors = list(columns), vectors
+        self._file = self._analysed_file = None
         self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUED)
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
+        #: Where each staged batch is in the file: (offset, length).
+        self._staged: list[tuple[int, int]] = []
+        self._helper = None
+        #: Batches handed to the helper.
+        self._given = 0
         self.batches = 0
 
     def __enter__(self) -> "Staging":
@@ -72,6 +112,9 @@ class Staging:
 
     def __exit__(self, *exc) -> None:
         self._stop_writer()
+        if self._helper is not None:
+            self._helper.close()
+            self._analysed_file.close()
         self._file.close()
 
     def add(self, rows: list[tuple]) -> None:
@@ -81,44 +124,59 @@ class Staging:
         self._queue.put(marshal.dumps(rows))
         self.batches += 1
 
-    def analysed(
-        self, columns: Sequence[str], *, vectors: bool = False
-    ) -> Iterator[index.AnalysedBatch]:
-        """Each batch analysed (``index.analysed_rows``: rows of ``columns``, with their
-        ``search_vector`` if ``vectors``), in order; the next ones in a helper process
-        while the caller writes this one."""
+    def analysed(self) -> Iterator[index.AnalysedBatch]:
+        """Each batch analysed, in order: read from the helper's file as it has them
+        there, or analysed here for a few batches."""
         self._stop_writer()
         if self._error is not None:
             raise self._error
-        self._file.flush()
-        self._file.seek(0)
-        batches = (self._read() for _ in range(self.batches))
-        apart = self.batches >= HELPER_FROM
-        for _packed, analysed in helper.ahead(
-            "analyse_rows", (columns, vectors), batches, apart=apart
-        ):
-            yield analysed
+        if self._helper is None:
+            self._file.flush()
+            for offset, length in self._staged:
+                packed = read_at(self._file.fileno(), offset, length)
+                yield analysed_batch(packed, self.columns, self.vectors)
+            return
+        for _ in self._staged:
+            offset, length = self._helper.receive()
+            yield marshal.loads(read_at(self._analysed_file.fileno(), offset, length))
 
     def _write_all(self) -> None:
-        """The writer thread: compress and append each queued batch until ``None``. After
-        a failure (a full disk) it keeps taking batches, so that ``add`` never waits for
-        it, and ``add`` or ``analysed`` raises the failure."""
+        """The writer thread: compress and append each queued batch until ``None``, and
+        hand it to the helper (started at the ``HELPER_FROM``-th batch). After a failure
+        (a full disk) it keeps taking batches, so that ``add`` never waits for it, and
+        ``add`` or ``analysed`` raises the failure."""
         while (encoded := self._queue.get()) is not None:
             if self._error is not None:
                 continue
             try:
                 packed = zlib.compress(encoded, 1)
+                offset = self._file.tell()
                 self._file.write(_LENGTH.pack(len(packed)))
                 self._file.write(packed)
+                self._staged.append((offset + _LENGTH.size, len(packed)))
+                self._hand_over()
             except BaseException as exc:  # handed to the importing thread
                 self._error = exc
+
+    def _hand_over(self) -> None:
+        """Give the helper the batches staged since the last call (starting it when there
+        are enough batches to be worth a process and the machine has a second core)."""
+        if self._helper is None:
+            if len(self._staged) < HELPER_FROM or (os.cpu_count() or 1) < 2:
+                return
+            # Closed with the helper by __exit__.
+            self._analysed_file = tempfile.TemporaryFile(prefix="labinov-analysed-")  # noqa: SIM115
+            files = (self._file.fileno(), self._analysed_file.fileno())
+            self._helper = helper.start(
+                "analyse_staged", (*files, self.columns, self.vectors), pass_fds=files
+            )
+        self._file.flush()
+        for where in self._staged[self._given :]:
+            self._helper.send(where)
+        self._given = len(self._staged)
 
     def _stop_writer(self) -> None:
         if self._writer is not None:
             self._queue.put(None)
             self._writer.join()
             self._writer = None
-
-    def _read(self) -> bytes:
-        (size,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
-        return self._file.read(size)

@@ -33,8 +33,8 @@ def helper_processes(monkeypatch):
     started = []
 
     class Noted(helper._Helper):
-        def __init__(self, *args):
-            super().__init__(*args)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
             started.append(self.process)
 
     monkeypatch.setattr(helper, "_Helper", Noted)

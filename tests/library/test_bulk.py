@@ -343,3 +343,59 @@ def test_a_staging_file_that_cannot_be_written_stops_the_import_before_any_writi
         actions.import_entries(acting_user=SystemActor("test"), rows=rows)
     assert not LibraryEntry.objects.exists()
     assert not ImportWriting.objects.exists()
+
+
+# The helper as it runs, on a disk that takes no more than 1,000 bytes of a file.
+HELPER_ON_A_FULL_DISK = """
+import resource, runpy, signal
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+runpy.run_module("labinov.library.helper", run_name="__main__")
+"""
+
+
+def test_a_helper_that_cannot_write_its_analysed_batches_fails_the_import_with_that_error(
+    monkeypatch, helper_processes
+):
+    """From ``staging.HELPER_FROM`` batches the helper analyses the staged rows into a
+    file of its own. When it cannot write there, the import fails with the helper's
+    error, as if met here, and nothing is imported."""
+    import errno
+    import sys
+
+    from labinov.library import helper, staging
+    from labinov.library.models import ImportUndo, ImportWriting
+
+    monkeypatch.setattr(staging, "HELPER_FROM", 1)
+    monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", HELPER_ON_A_FULL_DISK])
+    monkeypatch.setattr(actions, "BATCH", 20)
+    rows = [{"source_id": f"p-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(60)]
+    with pytest.raises(OSError) as failure:
+        actions.import_entries(acting_user=SystemActor("test"), rows=rows)
+    assert failure.value.errno == errno.EFBIG
+    assert len(helper_processes) == 1
+    assert not LibraryEntry.objects.exists()
+    assert not ImportWriting.objects.exists() and not ImportUndo.objects.exists()
+
+
+def test_the_helper_analyses_the_staged_batches_while_the_rows_after_are_still_read(
+    monkeypatch, helper_processes
+):
+    """The helper starts at the ``HELPER_FROM``-th staged batch, before the last row is
+    read, and what is imported is what this process's analysis gives."""
+    from labinov.library import staging
+
+    monkeypatch.setattr(staging, "HELPER_FROM", 2)
+    monkeypatch.setattr(actions, "BATCH", 3)
+    helpers_while_reading = []
+
+    def rows():
+        for i in range(30):
+            helpers_while_reading.append(len(helper_processes))
+            yield {"source_id": f"p-{i}", "name": f"Posyandu keliling {i}", "region": "Kab. Agam"}
+
+    actions.import_entries(acting_user=SystemActor("test"), rows=rows())
+    assert helpers_while_reading[0] == 0 and helpers_while_reading[-1] == 1
+    assert {e.source_id: e.index_name for e in LibraryEntry.objects.all()} == {
+        f"p-{i}": index.index_texts({"name": f"Posyandu keliling {i}"})[0] for i in range(30)
+    }

@@ -241,9 +241,8 @@ import marshal, sys
 from labinov.library import helper, staging
 source, sink = sys.stdin.buffer, sys.stdout.buffer
 job, args = marshal.loads(helper._read_message(source))
-packed = marshal.loads(helper._read_message(source))
-analysed = staging.analysed_batch(packed, *args)
-helper._write_message(sink, marshal.dumps(analysed))
+where = marshal.loads(helper._read_message(source))
+helper._write_message(sink, marshal.dumps((True, staging.analyse_staged(where, *args))))
 sink.flush()
 sys.exit(9)
 """
