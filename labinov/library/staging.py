@@ -16,8 +16,9 @@ checking the rows after it, and then writes the batches analysed before. The ana
 pure Python, so runs on a second core from the start instead of only beside the
 writing, where on PostgreSQL it was what the writing waited for (docs/benchmarks.md,
 "Knowledge base: speed"). The analysed batches are not compressed: that would add a
-quarter to the helper's work; they take about 3.5 KB a row (1,000,000 rows of long
-texts: 3.5 GB of temporary file, read back once from the system's file cache).
+quarter to the helper's work; they take 0.9 to 2.8 KB a row (2.8 GB of temporary file
+for 1,000,000 rows of long texts on PostgreSQL, read back once, from the system's file
+cache while it has room).
 
 Encoded with ``marshal``, not JSON nor pickle: the files are read back by the same
 Python (same ``marshal`` version), ``marshal`` holds only plain values (strings,
