@@ -59,11 +59,12 @@ class HelperStopped(Exception):
         self.exit_code, self.reason = exit_code, reason
 
 
-def start(job: str, args: tuple, *, pass_fds: tuple[int, ...] = ()) -> "_Helper":
+def start(job: str, args: tuple, *, pass_fds: tuple[int, ...] = (), nice: int = 0) -> "_Helper":
     """A helper process doing ``job``: ``send`` it inputs, ``receive`` their results in
     order, ``close`` it. ``pass_fds``: files of this process it may use, by the same
-    numbers (given in ``args``)."""
-    return _Helper(job, args, pass_fds=pass_fds)
+    numbers (given in ``args``). ``nice``: how much lower than this process's its
+    priority is (``os.nice``), for work that should only take a core nobody else needs."""
+    return _Helper(job, args, pass_fds=pass_fds, nice=nice)
 
 
 def ahead(job: str, args: tuple, inputs: Iterable, *, apart: bool = True) -> Iterator[tuple]:
@@ -110,11 +111,11 @@ def _command() -> list[str]:
 
 
 class _Helper:
-    def __init__(self, job: str, args: tuple, *, pass_fds: tuple[int, ...] = ()):
+    def __init__(self, job: str, args: tuple, *, pass_fds: tuple[int, ...] = (), nice: int = 0):
         root = str(Path(__file__).resolve().parents[2])  # where labinov is imported from
         path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            _command(),
+            [*_command(), *([f"--nice={int(nice)}"] if nice else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             pass_fds=pass_fds,
@@ -173,4 +174,7 @@ def _serve(source, sink) -> None:
 
 
 if __name__ == "__main__":
+    for argument in sys.argv[1:]:
+        if argument.startswith("--nice="):
+            os.nice(int(argument.removeprefix("--nice=")))
     _serve(sys.stdin.buffer, sys.stdout.buffer)

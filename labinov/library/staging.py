@@ -33,7 +33,6 @@ let go of Python's lock while they work, so they use the second core (5 s of an 
 import marshal
 import os
 import queue
-import struct
 import tempfile
 import threading
 import zlib
@@ -42,10 +41,13 @@ from collections.abc import Iterator, Sequence
 from labinov.library import helper
 from labinov.library.search import index
 
-_LENGTH = struct.Struct(">I")
 #: Batches from which they are analysed in a helper process (below, starting it costs
 #: more than it saves).
 HELPER_FROM = 4
+#: The helper's priority below the importing process's (``os.nice``): while the rows are
+#: read and checked, and while they are written, it takes only the CPU that the reading,
+#: the staging thread, the writing and the database leave.
+HELPER_NICE = 10
 
 
 def analysed_batch(
@@ -115,6 +117,7 @@ class Staging:
         self._stop_writer()
         if self._helper is not None:
             self._helper.close()
+        if self._analysed_file is not None:
             self._analysed_file.close()
         self._file.close()
 
@@ -151,10 +154,8 @@ class Staging:
                 continue
             try:
                 packed = zlib.compress(encoded, 1)
-                offset = self._file.tell()
-                self._file.write(_LENGTH.pack(len(packed)))
+                self._staged.append((self._file.tell(), len(packed)))
                 self._file.write(packed)
-                self._staged.append((offset + _LENGTH.size, len(packed)))
                 self._hand_over()
             except BaseException as exc:  # handed to the importing thread
                 self._error = exc
@@ -169,7 +170,10 @@ class Staging:
             self._analysed_file = tempfile.TemporaryFile(prefix="labinov-analysed-")  # noqa: SIM115
             files = (self._file.fileno(), self._analysed_file.fileno())
             self._helper = helper.start(
-                "analyse_staged", (*files, self.columns, self.vectors), pass_fds=files
+                "analyse_staged",
+                (*files, self.columns, self.vectors),
+                pass_fds=files,
+                nice=HELPER_NICE,
             )
         self._file.flush()
         for where in self._staged[self._given :]:

@@ -399,3 +399,31 @@ def test_the_helper_analyses_the_staged_batches_while_the_rows_after_are_still_r
     assert {e.source_id: e.index_name for e in LibraryEntry.objects.all()} == {
         f"p-{i}": index.index_texts({"name": f"Posyandu keliling {i}"})[0] for i in range(30)
     }
+
+
+def test_the_helper_analyses_at_a_lower_priority_than_the_import(monkeypatch, helper_processes):
+    """While the rows are read, checked and written, the helper takes only the CPU the
+    importing process and the database leave: its priority is ``HELPER_NICE`` lower."""
+    import os
+    import time
+
+    from labinov.library import staging
+
+    monkeypatch.setattr(staging, "HELPER_FROM", 1)
+    monkeypatch.setattr(actions, "BATCH", 3)
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    seen = []
+
+    def rows():
+        for i in range(30):
+            if helper_processes and not seen:
+                pid, deadline = helper_processes[0].pid, time.monotonic() + 30
+                # It lowers its priority as it starts: wait for it to have started.
+                while os.getpriority(os.PRIO_PROCESS, pid) == own and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                seen.append(os.getpriority(os.PRIO_PROCESS, pid))
+            yield {"source_id": f"p-{i}", "name": "Posyandu", "region": "Kab. Agam"}
+
+    actions.import_entries(acting_user=SystemActor("test"), rows=rows())
+    assert seen == [min(own + staging.HELPER_NICE, 19)]
+    assert LibraryEntry.objects.count() == 30
