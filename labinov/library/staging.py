@@ -14,12 +14,12 @@ they are staged: for a file of many batches (from ``HELPER_FROM``) in a helper p
 writes it analysed to a second temporary file, while this process goes on reading and
 checking the rows after it, and then writes the batches analysed before. The analysis,
 pure Python, so runs on a second core from the start instead of only beside the
-writing. The helper runs at a lower priority (``HELPER_NICE``): it takes only the CPU
-that the reading, the staging thread, the writing and the database leave, so it never
-slows them (docs/benchmarks.md, "Knowledge base: speed"). The analysed batches are not compressed: that would add a
-quarter to the helper's work; they take 0.9 to 2.8 KB a row (2.8 GB of temporary file
-for 1,000,000 rows of long texts on PostgreSQL, read back once, from the system's file
-cache while it has room).
+writing. The helper runs at a lower priority (``HELPER_NICE``): it takes mostly the CPU
+that the reading, the staging thread, the writing and the database leave, and hardly
+slows them (docs/benchmarks.md, "Knowledge base: speed"). The analysed batches are not
+compressed: that would add a quarter to the helper's work; they take 0.9 to 2.8 KB a
+row (2.8 GB of temporary file for 1,000,000 rows of long texts on PostgreSQL, read back
+once, from the system's file cache while it has room).
 
 Encoded with ``marshal``, not JSON nor pickle: the files are read back by the same
 Python (same ``marshal`` version), ``marshal`` holds only plain values (strings,
