@@ -106,7 +106,6 @@ class Staging:
         self._helper = None
         #: Batches handed to the helper.
         self._given = 0
-        self.batches = 0
 
     def __enter__(self) -> "Staging":
         self._file = tempfile.TemporaryFile(prefix="labinov-import-")
@@ -127,7 +126,6 @@ class Staging:
         if self._error is not None:
             raise self._error
         self._queue.put(marshal.dumps(rows))
-        self.batches += 1
 
     def analysed(self) -> Iterator[index.AnalysedBatch]:
         """Each batch analysed, in order: read from the helper's file as it has them
