@@ -25,6 +25,7 @@ Numbers: docs/benchmarks.md, "Writing while a large import runs"."""
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -160,18 +161,21 @@ def _write_batch(
     term_rows: dict[str, int],
     lengths: tuple[int, int, int],
     vectors: list[str | None] | None,
+    concepts: list[tuple[str, str, str]] | None,
     totals: _Totals,
     *,
     source: str,
     indexing: index.BulkIndexing | None = None,
     run: ImportWriting | None = None,
+    feed: textindex.Feed | None = None,
 ) -> None:
     """Upsert one analysed batch (``index.analysed_rows``); add its changes of term
     counts and lengths, and its known words (``written``), to ``totals``. ``indexing``:
     a bulk import's way of indexing the new rows (without it, the database's triggers
     do). ``run``: the import's registration, to record how to undo the batch (``undo``).
     ``vectors``: the entries' PostgreSQL ``search_vector`` (``index.search_vector``), or
-    None for the database to compute them.
+    None for the database to compute them. ``feed``: the import's way of indexing the
+    entries in the embedded index (``textindex.feeding``), given their ``concepts``.
 
     The batch's ``term_rows`` and ``lengths`` count every entry as new; an entry already
     there gives back its old terms and lengths (its terms then count as those it gains
@@ -204,9 +208,13 @@ def _write_batch(
         )
     if indexing:
         indexing.before_batch()
+    if feed:
+        feed.before_batch()
     bulk.upsert_entries(values, new=not old, vectors=vectors is not None)
     if indexing:
         indexing.after_batch()
+    if feed:
+        feed.after_batch(source, entries, concepts, [found[0] for found in old.values()])
     if changed_text:
         LibraryEmbedding.objects.filter(entry_id__in=changed_text).delete()
     totals.known_words.update(written)
@@ -284,7 +292,9 @@ def import_rows(
     ``progress(rows_read)`` is called after every batch."""
     _check_may_import(acting_user)
     result = ImportResult()
-    with Staging(COLUMNS, vectors=connection.vendor == "postgresql") as staged:
+    vectors = connection.vendor == "postgresql"
+    concepts = textindex.CONCEPT if textindex.enabled() else ""
+    with Staging(COLUMNS, vectors=vectors, concepts=concepts) as staged:
         for batch in _batches(rows, keep_after_problem=skip_invalid):
             result.problems += batch.problems
             result.rows_read = batch.read
@@ -299,25 +309,36 @@ def import_rows(
         run = undo.begin()
         try:
             totals = _Totals()
-            with bulk.many_writes():
+            # A large import indexes its entries in the embedded index as it writes them.
+            feeding = textindex.feeding(COLUMNS) if staged.analysed_apart() else nullcontext()
+            with bulk.many_writes(), feeding as feed:
                 for analysed in staged.analysed():
                     with transaction.atomic(), index.BulkIndexing(connection) as indexing:
                         bulk.commit_without_waiting()
-                        _write_batch(*analysed, totals, source=source, indexing=indexing, run=run)
-            with transaction.atomic():
-                _finish(totals)
-                result.created, result.updated = totals.created, totals.updated
-                record_event(
-                    acting_user=acting_user,
-                    action="library.import",
-                    details={
-                        "file": file_name,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "skipped_rows": result.bad_rows,
-                    },
-                )
-                undo.finish(run)
+                        _write_batch(
+                            *analysed,
+                            totals,
+                            source=source,
+                            indexing=indexing,
+                            run=run,
+                            feed=feed,
+                        )
+                with transaction.atomic():
+                    _finish(totals)
+                    result.created, result.updated = totals.created, totals.updated
+                    record_event(
+                        acting_user=acting_user,
+                        action="library.import",
+                        details={
+                            "file": file_name,
+                            "created": result.created,
+                            "updated": result.updated,
+                            "skipped_rows": result.bad_rows,
+                        },
+                    )
+                    undo.finish(run)
+                if feed is not None:
+                    feed.commit()
         except BaseException:
             undo.roll_back(run.pk)
             raise

@@ -94,7 +94,17 @@ def existing_index_texts(
     source: str, source_ids: list[str]
 ) -> dict[str, tuple[int, str, str, str]]:
     """The id and three index texts of the entries of ``source`` already holding these
-    ids.
+    ids (``by_source_id``)."""
+    return by_source_id(source, source_ids, "id, index_name, index_main, index_rest")
+
+
+def entry_ids(source: str, source_ids: list[str]) -> dict[str, int]:
+    """The ids of the entries of ``source`` holding these ids."""
+    return {source_id: found[0] for source_id, found in by_source_id(source, source_ids).items()}
+
+
+def by_source_id(source: str, source_ids: list[str], columns: str = "id") -> dict[str, tuple]:
+    """``columns`` of the entries of ``source`` holding these ids, by source_id.
 
     On PostgreSQL the ids go in as an array, matched pairwise: during a long import the
     planner's statistics still describe the table as it was before, and for
@@ -113,8 +123,7 @@ def existing_index_texts(
         source_ids = json.dumps(source_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT source_id, id, index_name, index_main, index_rest FROM {table} "
-            f"WHERE (source, source_id) IN ({ids})",
+            f"SELECT source_id, {columns} FROM {table} WHERE (source, source_id) IN ({ids})",
             [source, source_ids],
         )
         return {sid: tuple(rest) for sid, *rest in cursor.fetchall()}

@@ -52,19 +52,25 @@ HELPER_NICE = 10
 
 
 def analysed_batch(
-    packed: bytes, columns: Sequence[str], vectors: bool = False
+    packed: bytes, columns: Sequence[str], vectors: bool = False, concepts: str = ""
 ) -> index.AnalysedBatch:
     """A staged batch analysed."""
-    return index.analysed_rows(marshal.loads(zlib.decompress(packed)), columns, vectors)
+    return index.analysed_rows(marshal.loads(zlib.decompress(packed)), columns, vectors, concepts)
 
 
 def analyse_staged(
-    where: tuple[int, int], staged: int, out: int, columns: Sequence[str], vectors: bool
+    where: tuple[int, int],
+    staged: int,
+    out: int,
+    columns: Sequence[str],
+    vectors: bool,
+    concepts: str = "",
 ) -> tuple[int, int]:
     """The helper's job: analyse the batch staged at ``where`` (offset, length) in the
     file ``staged``, append it encoded to the file ``out``, answer where it is there."""
     offset, length = where
-    data = marshal.dumps(analysed_batch(read_at(staged, offset, length), columns, vectors))
+    packed = read_at(staged, offset, length)
+    data = marshal.dumps(analysed_batch(packed, columns, vectors, concepts))
     at = os.lseek(out, 0, os.SEEK_END)
     view = memoryview(data)
     while view:
@@ -88,15 +94,16 @@ def read_at(fd: int, offset: int, length: int) -> bytes:
 class Staging:
     """Append checked batches, then iterate over them analysed, once, in order.
 
-    ``with Staging(columns, vectors=...) as staged: staged.add(rows); for analysed in
-    staged.analysed(): ...`` (``index.analysed_rows``: rows of ``columns``, with their
-    ``search_vector`` if ``vectors``)."""
+    ``with Staging(columns, vectors=..., concepts=...) as staged: staged.add(rows); for
+    analysed in staged.analysed(): ...`` (``index.analysed_rows``: rows of ``columns``,
+    with their ``search_vector`` if ``vectors``; analysed in the helper, also with their
+    concept terms if ``concepts``)."""
 
     #: Batches encoded but not yet written that ``add`` may hold before it waits.
     QUEUED = 4
 
-    def __init__(self, columns: Sequence[str], *, vectors: bool = False):
-        self.columns, self.vectors = list(columns), vectors
+    def __init__(self, columns: Sequence[str], *, vectors: bool = False, concepts: str = ""):
+        self.columns, self.vectors, self.concepts = list(columns), vectors, concepts
         self._file = self._analysed_file = None
         self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUED)
         self._writer: threading.Thread | None = None
@@ -126,6 +133,12 @@ class Staging:
         if self._error is not None:
             raise self._error
         self._queue.put(marshal.dumps(rows))
+
+    def analysed_apart(self) -> bool:
+        """Once every batch is added: whether they are analysed in the helper (a file of
+        ``HELPER_FROM`` batches or more), and so with their concept terms."""
+        self._stop_writer()
+        return self._helper is not None
 
     def analysed(self) -> Iterator[index.AnalysedBatch]:
         """Each batch analysed, in order: read from the helper's file as it has them
@@ -170,7 +183,7 @@ class Staging:
             files = (self._file.fileno(), self._analysed_file.fileno())
             self._helper = helper.start(
                 "analyse_staged",
-                (*files, self.columns, self.vectors),
+                (*files, self.columns, self.vectors, self.concepts),
                 pass_fds=files,
                 nice=HELPER_NICE,
             )

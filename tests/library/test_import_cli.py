@@ -270,15 +270,26 @@ def test_a_helper_process_that_stops_midway_leaves_nothing_imported(
 def test_a_helper_that_stops_during_the_search_index_sync_leaves_the_import_in(
     tmp_path, monkeypatch, real_records
 ):
-    """After the import the CLI gives the embedded search index the new entries; if the
+    """When the import could not index its entries as it wrote them (another process held
+    the embedded index's writer), the CLI gives them to the index after the import; if the
     helper computing their concept terms stops then, the entries stay imported, the
     command says so in Indonesian and ends well, and the sync is left to the worker."""
+    import contextlib
     import sys
 
     from labinov.library import helper
     from labinov.library.models import LibraryStats
     from labinov.library.search import textindex
 
+    feeding = textindex.feeding
+
+    @contextlib.contextmanager
+    def while_another_process_writes_the_index(columns):
+        with textindex._write_lock(wait=True), feeding(columns) as feed:
+            assert feed is None
+            yield feed
+
+    monkeypatch.setattr(textindex, "feeding", while_another_process_writes_the_index)
     monkeypatch.setattr(textindex, "HELPER_FROM", 1)  # the sync's concept terms apart
     monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", "raise SystemExit(7)"])
     ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", real_records[:12]))

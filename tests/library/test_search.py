@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from labinov.core.system import SystemActor
 from labinov.library import actions
-from labinov.library.models import LibraryEntry, LibraryTerm
+from labinov.library.models import LibraryEntry, LibraryTerm, LibraryWord
 from labinov.library.selectors import similar_entries
 from tests.library.conftest import row
 
@@ -40,6 +40,19 @@ def test_search_tolerates_small_misspellings(client, library):
     found = [i["source_id"] for i in body["items"]]
     assert found[0] == right[0]
     assert set(right[:3]) <= set(found[:5])
+
+
+def test_numbers_are_not_known_words_of_spelling_correction(client, db):
+    actions.import_entries(
+        acting_user=SystemActor("test"),
+        rows=[row("nomor", name="Layanan Cepat 38307", problem="Antrean 2024 panjang")],
+    )
+    known = set(LibraryWord.objects.values_list("word", flat=True))
+    assert {"layanan", "cepat", "antrean", "panjang"} <= known
+    assert not known & {"38307", "2024"}
+    # A typed number is searched as it is, never "corrected" to another.
+    body = search_api(client, q="38308")
+    assert not body["corrections"] and body["items"] == []
 
 
 def test_search_knows_spelling_variants(client, library):

@@ -350,3 +350,91 @@ def test_a_restore_has_the_index_written_anew(
     assert len(queued) == 1  # the first search queued the sync that writes it anew
     textindex.sync()
     assert textindex.usable() and proposed("taman") == ["a"]
+
+
+@pytest.fixture
+def fed(monkeypatch, helper_processes):
+    """Imports of a few rows are "large" (analysed in the helper, ``staging.HELPER_FROM``
+    batches or more): they index their entries in the embedded index as they write them."""
+    monkeypatch.setattr(actions, "BATCH", 2)
+
+
+def index_size() -> int:
+    return textindex.searcher().num_docs
+
+
+def test_a_large_import_indexes_its_entries_as_it_writes_them(db, fed, helper_processes):
+    rows = [row(f"r{i}", name=f"Layanan nomor {i}", problem="Antrean warga") for i in range(9)]
+    rows[4] = row("r4", name="Akta kelahiran keliling", problem="Warga jauh dari kantor")
+    actions.import_entries(acting_user=ACTOR, rows=rows)
+    assert len(helper_processes) == 1  # the analysis, with the concept terms
+    assert noted() == [] and index_size() == 9  # nothing left for a sync
+    assert textindex.sync() == 0
+    assert proposed("akta kelahiran") == ["r4"]
+
+    # Imported again with another name: its document is replaced, not added.
+    rows[4] = row("r4", name="Sampah pasar", problem="Sampah menumpuk di pasar")
+    actions.import_entries(acting_user=ACTOR, rows=rows)
+    assert noted() == [] and index_size() == 9
+    assert proposed("akta kelahiran") == [] and proposed("sampah pasar") == ["r4"]
+
+
+def test_a_large_import_leaves_noted_the_changes_of_others_in_its_batches(
+    db, fed, monkeypatch
+):
+    actions.import_entries(acting_user=ACTOR, rows=[row("lain", name="Taman baca")])
+    textindex.sync()
+    other = LibraryEntry.objects.get(source_id="lain").pk
+    upsert = actions.bulk.upsert_entries
+
+    def and_someone_else_writes(values, **kwargs):
+        upsert(values, **kwargs)
+        # Committed with the batch: a change of an entry the import does not write.
+        LibraryEntry.objects.filter(pk=other).update(year=1999)
+
+    monkeypatch.setattr(actions.bulk, "upsert_entries", and_someone_else_writes)
+    actions.import_entries(
+        acting_user=ACTOR, rows=[row(f"r{i}", name=f"Layanan {i}") for i in range(9)]
+    )
+    changes = noted()
+    assert set(changes) == {other}
+    assert proposed("taman baca", {"year": 1999}) == []  # not yet in the index
+    assert textindex.sync() == len(changes)
+    assert proposed("taman baca", {"year": 1999}) == ["lain"]
+
+
+def test_a_large_import_that_fails_leaves_nothing_in_the_index(db, fed, monkeypatch):
+    calls = []
+    upsert = actions.bulk.upsert_entries
+
+    def fails_at_the_third_batch(values, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        upsert(values, **kwargs)
+
+    monkeypatch.setattr(actions.bulk, "upsert_entries", fails_at_the_third_batch)
+    with pytest.raises(OSError):
+        actions.import_entries(
+            acting_user=ACTOR, rows=[row(f"r{i}", name=f"Akta {i}") for i in range(9)]
+        )
+    assert LibraryEntry.objects.count() == 0
+    textindex.sync()
+    assert index_size() == 0 and proposed("akta") == []
+
+
+def test_an_index_that_cannot_be_committed_leaves_the_import_in_and_its_changes_noted(
+    db, fed, monkeypatch, caplog
+):
+    def full_disk(*args):
+        raise ValueError("No space left on device")
+
+    monkeypatch.setattr(textindex, "document_text", full_disk)
+    actions.import_entries(
+        acting_user=ACTOR, rows=[row(f"r{i}", name=f"Akta {i}") for i in range(9)]
+    )
+    assert LibraryEntry.objects.count() == 9
+    assert len(noted()) == 9
+    assert "not committed" in caplog.text
+    monkeypatch.undo()
+    assert textindex.sync() == 9 and index_size() == 9

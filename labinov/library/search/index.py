@@ -74,14 +74,19 @@ def term_count(text: str) -> int:
     return text.count(" ") + 1 if text else 0
 
 
-#: ``analysed_rows``' answer: (entries, written, term_rows, lengths, vectors).
+#: ``analysed_rows``' answer: (entries, written, term_rows, lengths, vectors, concepts).
 AnalysedBatch = tuple[
-    list[tuple[str, tuple]], set[str], dict[str, int], tuple[int, int, int], list | None
+    list[tuple[str, tuple]],
+    set[str],
+    dict[str, int],
+    tuple[int, int, int],
+    list | None,
+    list | None,
 ]
 
 
 def analysed_rows(
-    rows: Iterable[tuple], columns: Sequence[str], vectors: bool = False
+    rows: Iterable[tuple], columns: Sequence[str], vectors: bool = False, concepts: str = ""
 ) -> AnalysedBatch:
     """A batch of an import analysed, as plain values (``staging`` may run this in a
     helper process):
@@ -95,7 +100,10 @@ def analysed_rows(
       the knowledge base back out): counted here, beside the writing, rather than by
       the process that writes;
     - ``vectors``: with ``vectors`` (PostgreSQL), each entry's ``search_vector``, else
-      None."""
+      None;
+    - ``concepts``: with a ``concepts`` prefix (the embedded index's, ``textindex``),
+      each entry's concept terms (``concepts_of``), for the import to index the entries
+      in the embedded index as it writes them; else None."""
     entries, written = {}, set()
     for values in rows:
         name, main, rest, words = index_texts(dict(zip(columns, values, strict=True)))
@@ -111,7 +119,17 @@ def analysed_rows(
     found = None
     if vectors:
         found = [search_vector(*row[-3:]) for _source_id, row in entries.values()]
-    return list(entries.values()), written, dict(term_rows), tuple(lengths), found
+    their_concepts = None
+    if concepts:
+        their_concepts = [concepts_of(row[-3:], concepts) for _source_id, row in entries.values()]
+    return (
+        list(entries.values()),
+        written,
+        dict(term_rows),
+        tuple(lengths),
+        found,
+        their_concepts,
+    )
 
 
 #: PostgreSQL's largest position in a ``tsvector``; past it ``to_tsvector`` gives every
@@ -164,12 +182,20 @@ def search_vector(name: str, main: str, rest: str) -> str | None:
     return " ".join([f"'{term}':{found}" for term, found in where.items()])
 
 
-def with_concepts(text: str, prefix: str) -> str:
-    """An index text followed by its concept terms: ``prefix + t`` for every occurrence
-    of a term or phrase that satisfies the concept of a query term ``t`` with lexicon
-    variants (``analysis.concept_terms``)."""
-    found = analysis.concept_terms().written(text, prefix)
-    return f"{text} {found}" if found else text
+def concepts_of(texts: Sequence[str], prefix: str) -> tuple[str, ...]:
+    """The concept terms of each of an entry's index texts: ``prefix + t`` for every
+    occurrence of a term or phrase that satisfies the concept of a query term ``t`` with
+    lexicon variants (``analysis.concept_terms``)."""
+    written = analysis.concept_terms().written
+    return tuple(written(text, prefix) for text in texts)
+
+
+def document_text(texts: Sequence[str], concepts: Sequence[str], repeat: Sequence[int]) -> str:
+    """The one text the embedded index holds of an entry: each of its three index texts
+    followed by its concept terms (``concepts_of``), repeated ``repeat`` times for its
+    field's weight."""
+    name, main, rest = (f"{t} {c}" if c else t for t, c in zip(texts, concepts, strict=True))
+    return " ".join([name] * repeat[0] + [main] * repeat[1] + [rest] * repeat[2])
 
 
 def filter_text(value) -> str:
@@ -185,16 +211,13 @@ def document_texts(
     rows: list[tuple], prefix: str, repeat: Sequence[int]
 ) -> list[tuple[int | str, ...]]:
     """The embedded index's documents of ``rows`` (an entry's id, its three index texts,
-    then its filter values): each as (id, the one text the index holds of it, its filter
-    values as text). That text is the three index texts with their concept terms
-    (``with_concepts``), each repeated ``repeat`` times for its field's weight. Pure: a
-    helper's job (see ``helper``), so that the process writing the index only hands the
-    documents to it."""
+    then its filter values): each as (id, the one text the index holds of it
+    (``document_text``), its filter values as text). Pure: a helper's job (see
+    ``helper``), so that the process writing the index only hands the documents to it."""
     out = []
     for pk, name, main, rest, *values in rows:
-        texts = (with_concepts(name, prefix), with_concepts(main, prefix))
-        rest = with_concepts(rest, prefix)
-        text = " ".join([texts[0]] * repeat[0] + [texts[1]] * repeat[1] + [rest] * repeat[2])
+        texts = (name, main, rest)
+        text = document_text(texts, concepts_of(texts, prefix), repeat)
         out.append((pk, text, *[v if type(v) is str else filter_text(v) for v in values]))
     return out
 
@@ -207,10 +230,12 @@ def index_fields(row: dict) -> tuple[list[str], list[str], list[str]]:
 
 def surface_words(written: Iterable[str]) -> dict[str, str]:
     """Words as written, with their stems, for spelling correction: words of 4 to 100
-    letters that are not stop words nor hyphenated."""
+    letters that are not stop words nor hyphenated nor numbers (a number is never
+    corrected, nor a correction: a record number in every name of 1,000,000 records made
+    a million known words, which every searching process loaded)."""
     out = {}
     for word in written:
-        if 4 <= len(word) <= 100 and "-" not in word:
+        if 4 <= len(word) <= 100 and "-" not in word and not word.isdigit():
             found = analysis.word_terms(word)
             if found:
                 out[word] = found[0]
