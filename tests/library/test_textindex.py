@@ -379,9 +379,7 @@ def test_a_large_import_indexes_its_entries_as_it_writes_them(db, fed, helper_pr
     assert proposed("akta kelahiran") == [] and proposed("sampah pasar") == ["r4"]
 
 
-def test_a_large_import_leaves_noted_the_changes_of_others_in_its_batches(
-    db, fed, monkeypatch
-):
+def test_a_large_import_leaves_noted_the_changes_of_others_in_its_batches(db, fed, monkeypatch):
     actions.import_entries(acting_user=ACTOR, rows=[row("lain", name="Taman baca")])
     textindex.sync()
     other = LibraryEntry.objects.get(source_id="lain").pk

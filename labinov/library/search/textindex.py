@@ -388,10 +388,9 @@ class Feed:
                         source if at is None else filter_text(values[at]) for at in self._filters
                     ]
                     text = document_text(values[-3:], found, REPEAT)
-                    writer.add_document(
-                        Document(pk=ids[source_id], terms=text, **dict(zip(_FILTER_KEYS, filters)))
-                    )
-            except BaseException as exc:  # raised by the importing thread
+                    filters = dict(zip(_FILTER_KEYS, filters, strict=True))
+                    writer.add_document(Document(pk=ids[source_id], terms=text, **filters))
+            except BaseException as exc:  # ``commit`` then leaves the changes noted
                 self._error = exc
 
     def _stop(self) -> None:
