@@ -16,7 +16,9 @@ a time holds the whole database), and still imports all of a file or nothing:
    other people's writes go in between; each batch's transaction also records how to
    undo it (``undo``), and on PostgreSQL commits without waiting for the disk
    (``bulk.commit_without_waiting``). The last transaction writes the term counts,
-   statistics and audit event and marks the import finished, the normal way.
+   statistics and audit event and marks the import finished, the normal way. A large
+   file's entries also go to the embedded search index as they are written
+   (``textindex.feeding``), which commits them after that last transaction.
 3. **On failure** while writing, the batches written are undone (``undo.roll_back``); if
    the process died, the next import undoes them. So a failure midway leaves nothing
    half-imported.

@@ -15,7 +15,9 @@ transaction itself. ``sync`` reads the noted changes, indexes those entries as t
 database holds them (or deletes them), commits the index, and only then deletes the
 changes it applied: a process that stops in between leaves them noted, and they are
 applied again (applying one twice gives the same index). Changes committed late (a long
-transaction) are still noted when it commits and are applied by the next sync.
+transaction) are still noted when it commits and are applied by the next sync. A large
+import indexes its own entries as it writes them (``Feed``) and forgets their changes
+once the index has committed them.
 
 Several processes share one index folder (``LIBRARY_SEARCH_INDEX_DIR``, in the data
 folder): one writes at a time (a lock file); each reopens its reader when the index or
