@@ -436,3 +436,28 @@ def test_an_index_that_cannot_be_committed_leaves_the_import_in_and_its_changes_
     assert "not committed" in caplog.text
     monkeypatch.undo()
     assert textindex.sync() == 9 and index_size() == 9
+
+
+def test_a_large_import_indexes_at_a_lower_priority_than_it_writes(db, fed, monkeypatch):
+    """The documents are needed when the import commits, the helper's analysis before
+    every batch: tantivy's indexing threads, started by the feed's thread, take on its
+    lower priority."""
+    import os
+
+    seen = []
+    after_batch = textindex.Feed.after_batch
+
+    def noting_priorities(self, *args):
+        after_batch(self, *args)
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/stat") as stat:
+                line = stat.read()
+            if "tantivy-in" in line[line.index("(") : line.index(")")]:
+                seen.append(int(line[line.index(")") + 2 :].split()[16]))
+
+    monkeypatch.setattr(textindex.Feed, "after_batch", noting_priorities)
+    actions.import_entries(
+        acting_user=ACTOR, rows=[row(f"r{i}", name=f"Layanan {i}") for i in range(9)]
+    )
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert seen and set(seen) == {min(own + textindex.Feed.NICE, 19)}

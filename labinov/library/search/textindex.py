@@ -326,21 +326,32 @@ class Feed:
     documents; then they are forgotten. Whatever happens before (a failure, an import
     rolled back, a process killed), they are still noted and the next sync applies them."""
 
-    #: Batches handed to the thread that it has not yet taken.
-    QUEUED = 4
+    #: Batches handed to the thread that it has not yet taken (a few MB each).
+    QUEUED = 16
+    #: The thread's priority, and that of tantivy's indexing thread it starts, below the
+    #: importing process's (``os.nice``): their work is needed when the import commits,
+    #: the helper's analysis (at ``staging.HELPER_NICE``) before every batch.
+    NICE = 15
 
     def __init__(self, path: Path, columns: Sequence[str]):
-        self.writer = _open(path).writer(WRITER_HEAP, 1)
-        where = {name: i for i, name in enumerate(columns)}
-        #: Where each filter value is in a row of ``columns`` (None: the entries' source).
-        self._filters = [where.get(name) for name in FILTER_FIELDS]
+        self.writer = None
         #: The changes the batches noted, forgotten once the index has their entries.
         self._noted: list[int] = []
         self._before = 0
         self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUED)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._add_all, name="labinov-index-feed")
+        where = {name: i for i, name in enumerate(columns)}
+        #: Where each filter value is in a row of ``columns`` (None: the entries' source).
+        self._filters = [where.get(name) for name in FILTER_FIELDS]
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._add_all, args=(path, ready), name="labinov-index-feed"
+        )
         self._thread.start()
+        ready.wait()
+        if self.writer is None:  # the index could not be opened
+            self._thread.join()
+            raise self._error
 
     def before_batch(self) -> None:
         """In a batch's transaction, before it writes: where the changes it notes begin."""
@@ -374,9 +385,21 @@ class Feed:
             self._noted += [change for change, entry in cursor.fetchall() if entry in mine]
         self._queue.put((source, ids, entries, concepts, replaced))
 
-    def _add_all(self) -> None:
-        """The thread: each batch's documents to the writer, until ``None``. After a
+    def _add_all(self, path: Path, ready: threading.Event) -> None:
+        """The thread: open the writer (at this thread's lower priority, which the writer's
+        own threads take on), then each batch's documents to it, until ``None``. After a
         failure it keeps taking batches, so that ``after_batch`` never waits for it."""
+        try:
+            # Linux: this thread only (its threads started after inherit it).
+            os.setpriority(
+                os.PRIO_PROCESS, 0, min(os.getpriority(os.PRIO_PROCESS, 0) + self.NICE, 19)
+            )
+            self.writer = _open(path).writer(WRITER_HEAP, 1)
+        except BaseException as exc:
+            self._error = exc
+            return
+        finally:
+            ready.set()
         Document, writer = _tantivy().Document, self.writer
         while (batch := self._queue.get()) is not None:
             if self._error is not None:
