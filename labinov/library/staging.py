@@ -17,9 +17,9 @@ pure Python, so runs on a second core from the start instead of only beside the
 writing. The helper runs at a lower priority (``HELPER_NICE``): it takes mostly the CPU
 that the reading, the staging thread, the writing and the database leave, and hardly
 slows them (docs/benchmarks.md, "Knowledge base: speed"). The analysed batches are not
-compressed: that would add a quarter to the helper's work; they take 0.9 to 2.8 KB a
-row (2.8 GB of temporary file for 1,000,000 rows of long texts on PostgreSQL, read back
-once, from the system's file cache while it has room).
+compressed: that would add a quarter to the helper's work; they take 1.1 to 3.4 KB a
+row with their concept terms (3.4 GB of temporary file for 1,000,000 rows of long texts
+on PostgreSQL, read back once, from the system's file cache while it has room).
 
 Encoded with ``marshal``, not JSON nor pickle: the files are read back by the same
 Python (same ``marshal`` version), ``marshal`` holds only plain values (strings,

@@ -461,3 +461,28 @@ def test_a_large_import_indexes_at_a_lower_priority_than_it_writes(db, fed, monk
     )
     own = os.getpriority(os.PRIO_PROCESS, 0)
     assert seen and set(seen) == {min(own + textindex.Feed.NICE, 19)}
+
+
+def test_an_index_fed_by_an_import_proposes_what_a_rebuilt_one_does(
+    db, fed, monkeypatch, large
+):
+    """The 288 real records imported in batches analysed by the helper: the index the
+    import fed proposes, for the dev queries, exactly what an index rebuilt from the
+    database proposes."""
+    import json
+    from pathlib import Path
+
+    from labinov.library.exchange import read_file
+    from tests.library.conftest import REAL
+
+    monkeypatch.setattr(actions, "BATCH", 50)
+    with REAL.open("rb") as stream:
+        rows = [found for _n, found in read_file(stream, REAL.name).rows]
+    actions.import_entries(acting_user=ACTOR, rows=rows)
+    assert noted() == [] and index_size() == len(rows)
+    lines = (Path(__file__).parents[2] / "bench/data/queries.jsonl").read_text().splitlines()
+    queries = [json.loads(line)["query"] for line in lines if line.strip()][:15]
+    fed_proposals = {q: proposed(q, limit=30) for q in queries}
+    assert textindex.rebuild() == len(rows)
+    assert {q: proposed(q, limit=30) for q in queries} == fed_proposals
+    assert all(fed_proposals.values())
