@@ -463,9 +463,7 @@ def test_a_large_import_indexes_at_a_lower_priority_than_it_writes(db, fed, monk
     assert seen and set(seen) == {min(own + textindex.Feed.NICE, 19)}
 
 
-def test_an_index_fed_by_an_import_proposes_what_a_rebuilt_one_does(
-    db, fed, monkeypatch, large
-):
+def test_an_index_fed_by_an_import_proposes_what_a_rebuilt_one_does(db, fed, monkeypatch, large):
     """The 288 real records imported in batches analysed by the helper: the index the
     import fed proposes, for the dev queries, exactly what an index rebuilt from the
     database proposes."""
