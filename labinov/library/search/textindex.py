@@ -37,6 +37,7 @@ import math
 import os
 import queue
 import shutil
+import sys
 import threading
 import time
 import uuid
@@ -390,10 +391,9 @@ class Feed:
         own threads take on), then each batch's documents to it, until ``None``. After a
         failure it keeps taking batches, so that ``after_batch`` never waits for it."""
         try:
-            # Linux: this thread only (its threads started after inherit it).
-            os.setpriority(
-                os.PRIO_PROCESS, 0, min(os.getpriority(os.PRIO_PROCESS, 0) + self.NICE, 19)
-            )
+            if sys.platform == "linux":  # this thread only; threads it starts inherit it
+                own = os.getpriority(os.PRIO_PROCESS, 0)
+                os.setpriority(os.PRIO_PROCESS, 0, min(own + self.NICE, 19))
             self.writer = _open(path).writer(WRITER_HEAP, 1)
         except BaseException as exc:
             self._error = exc
