@@ -18,7 +18,7 @@ a time holds the whole database), and still imports all of a file or nothing:
    (``bulk.commit_without_waiting``). The last transaction writes the term counts,
    statistics and audit event and marks the import finished, the normal way. A large
    file's entries also go to the embedded search index as they are written
-   (``textindex.feeding``), which commits them after that last transaction.
+   (``search.feed``), which commits them after that last transaction.
 3. **On failure** while writing, the batches written are undone (``undo.roll_back``); if
    the process died, the next import undoes them. So a failure midway leaves nothing
    half-imported.
@@ -50,6 +50,7 @@ from labinov.library.models import (
     Replication,
 )
 from labinov.library.search import embeddings, index, textindex
+from labinov.library.search.feed import Feed, feeding
 from labinov.library.staging import Staging
 
 AUDIT_ACTIONS = {
@@ -169,7 +170,7 @@ def _write_batch(
     source: str,
     indexing: index.BulkIndexing | None = None,
     run: ImportWriting | None = None,
-    feed: textindex.Feed | None = None,
+    feed: Feed | None = None,
 ) -> None:
     """Upsert one analysed batch (``index.analysed_rows``); add its changes of term
     counts and lengths, and its known words (``written``), to ``totals``. ``indexing``:
@@ -177,7 +178,7 @@ def _write_batch(
     do). ``run``: the import's registration, to record how to undo the batch (``undo``).
     ``vectors``: the entries' PostgreSQL ``search_vector`` (``index.search_vector``), or
     None for the database to compute them. ``feed``: the import's way of indexing the
-    entries in the embedded index (``textindex.feeding``), given their ``concepts``.
+    entries in the embedded index (``search.feed``), given their ``concepts``.
 
     The batch's ``term_rows`` and ``lengths`` count every entry as new; an entry already
     there gives back its old terms and lengths (its terms then count as those it gains
@@ -312,8 +313,8 @@ def import_rows(
         try:
             totals = _Totals()
             # A large import indexes its entries in the embedded index as it writes them.
-            feeding = textindex.feeding(COLUMNS) if staged.analysed_apart() else nullcontext()
-            with bulk.many_writes(), feeding as feed:
+            fed = feeding(COLUMNS) if staged.analysed_apart() else nullcontext()
+            with bulk.many_writes(), fed as feed:
                 for analysed in staged.analysed():
                     with transaction.atomic(), index.BulkIndexing(connection) as indexing:
                         bulk.commit_without_waiting()

@@ -277,19 +277,17 @@ def test_a_helper_that_stops_during_the_search_index_sync_leaves_the_import_in(
     import contextlib
     import sys
 
-    from labinov.library import helper
+    from labinov.library import actions, helper
     from labinov.library.models import LibraryStats
-    from labinov.library.search import textindex
-
-    feeding = textindex.feeding
+    from labinov.library.search import feed, textindex
 
     @contextlib.contextmanager
     def while_another_process_writes_the_index(columns):
-        with textindex._write_lock(wait=True), feeding(columns) as feed:
-            assert feed is None
-            yield feed
+        with textindex._write_lock(wait=True), feed.feeding(columns) as fed:
+            assert fed is None
+            yield fed
 
-    monkeypatch.setattr(textindex, "feeding", while_another_process_writes_the_index)
+    monkeypatch.setattr(actions, "feeding", while_another_process_writes_the_index)
     monkeypatch.setattr(textindex, "HELPER_FROM", 1)  # the sync's concept terms apart
     monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", "raise SystemExit(7)"])
     ok, output = run(write_jsonl(tmp_path / "nyata.jsonl", real_records[:12]))

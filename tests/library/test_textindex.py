@@ -15,7 +15,7 @@ from labinov.core.restore import restored
 from labinov.core.system import SystemActor
 from labinov.library import actions
 from labinov.library.models import LibraryEntry, LibraryStats, SearchChange
-from labinov.library.search import analysis, engine, textindex, topk
+from labinov.library.search import analysis, engine, feed, textindex, topk
 from tests.library.conftest import row
 
 ACTOR = SystemActor("test")
@@ -427,7 +427,7 @@ def test_an_index_that_cannot_be_committed_leaves_the_import_in_and_its_changes_
     def full_disk(*args):
         raise ValueError("No space left on device")
 
-    monkeypatch.setattr(textindex, "document_text", full_disk)
+    monkeypatch.setattr(feed, "document_text", full_disk)
     actions.import_entries(
         acting_user=ACTOR, rows=[row(f"r{i}", name=f"Akta {i}") for i in range(9)]
     )
@@ -445,7 +445,7 @@ def test_a_large_import_indexes_at_a_lower_priority_than_it_writes(db, fed, monk
     import os
 
     seen = []
-    after_batch = textindex.Feed.after_batch
+    after_batch = feed.Feed.after_batch
 
     def noting_priorities(self, *args):
         after_batch(self, *args)
@@ -455,12 +455,12 @@ def test_a_large_import_indexes_at_a_lower_priority_than_it_writes(db, fed, monk
             if "tantivy-in" in line[line.index("(") : line.index(")")]:
                 seen.append(int(line[line.index(")") + 2 :].split()[16]))
 
-    monkeypatch.setattr(textindex.Feed, "after_batch", noting_priorities)
+    monkeypatch.setattr(feed.Feed, "after_batch", noting_priorities)
     actions.import_entries(
         acting_user=ACTOR, rows=[row(f"r{i}", name=f"Layanan {i}") for i in range(9)]
     )
     own = os.getpriority(os.PRIO_PROCESS, 0)
-    assert seen and set(seen) == {min(own + textindex.Feed.NICE, 19)}
+    assert seen and set(seen) == {min(own + feed.Feed.NICE, 19)}
 
 
 def test_an_index_fed_by_an_import_proposes_what_a_rebuilt_one_does(db, fed, monkeypatch, large):
