@@ -91,6 +91,36 @@ def test_a_non_http_url_is_a_bad_row_with_a_clear_reason(tmp_path, url):
     assert not LibraryEntry.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "bad_row"),
+    [
+        (
+            "nul.csv",
+            b'source_id,name,region\nn-1,Layanan,Kota Uji\nn-2,"Pasar\x00 rakyat",Kota Uji\n',
+            3,
+        ),
+        (
+            "nul.jsonl",
+            b'{"source_id": "n-1", "name": "Layanan", "region": "Kota Uji"}\n'
+            b'{"source_id": "n-2", "name": "Pasar\\u0000 rakyat", "region": "Kota Uji"}\n',
+            2,
+        ),
+    ],
+)
+def test_a_nul_character_is_a_bad_row_with_a_clear_reason(tmp_path, name, content, bad_row):
+    """PostgreSQL's text holds no NUL: the import stopped with psycopg's DataError mid-write."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError):
+        call_command("import_library", str(path), "--json", stdout=(out := _Out()))
+    problems = json.loads(out.text)["problems"]
+    assert [(p["row"], p["column"]) for p in problems] == [(bad_row, "name")]
+    assert "NUL" in problems[0]["reason"]
+    assert not LibraryEntry.objects.exists()
+    call_command("import_library", str(path), "--skip-invalid", stdout=_Out())
+    assert list(LibraryEntry.objects.values_list("source_id", flat=True)) == ["n-1"]
+
+
 def test_a_javascript_url_through_the_browser_is_rejected(
     client_for, people, settings, tmp_path, django_capture_on_commit_callbacks
 ):
