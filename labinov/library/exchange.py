@@ -300,7 +300,9 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[Problem]]:
             )
         elif "\x00" in text:  # PostgreSQL stores no NUL in text; SQLite would, unseen
             problems.append(
-                Problem(number, column, _("contains a NUL character (0x00), which a text may not hold"))
+                Problem(
+                    number, column, _("contains a NUL character (0x00), which a text may not hold")
+                )
             )
         elif column == "url" and (bad := _bad_links(text)):
             problems.append(
