@@ -40,7 +40,7 @@ def entry(db):
                 province="Jawa Tengah",
                 agency="Dinas Dukcapil Kota Sumber",
                 form="pelayanan_publik",
-                digital="false",
+                digital=False,
                 sector="administrasi_kependudukan",
                 problem="Orang tua harus datang ke kantor Dukcapil untuk akta kelahiran.",
                 solution="Akta kelahiran diterbitkan langsung di puskesmas.",

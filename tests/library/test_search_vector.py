@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from labinov.core.system import SystemActor
-from labinov.library import actions
+from labinov.library import actions, bulk
 from labinov.library.models import LibraryEntry
 from labinov.library.search import index
 
@@ -31,9 +31,18 @@ def computed(texts: tuple[str, str, str]) -> str:
 
 
 def given(texts: tuple[str, str, str]) -> str:
+    """The vector the import gives, as the database reads it (a binary ``COPY``, as the
+    import's rows go in) and then writes it as text."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT %s::tsvector::text", [index.search_vector(*texts)])
-        return cursor.fetchone()[0]
+        raw = cursor.cursor
+        raw.execute("CREATE TEMPORARY TABLE IF NOT EXISTS given_vector (v tsvector)")
+        raw.execute("TRUNCATE given_vector")
+        raw.adapters.register_dumper(None, bulk._VectorDumper)
+        with raw.copy("COPY given_vector FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["tsvector"])
+            copy.write_row([index.search_vector(*texts)])
+        raw.execute("SELECT v::text FROM given_vector")
+        return raw.fetchone()[0]
 
 
 def many(n: int) -> str:
