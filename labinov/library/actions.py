@@ -163,7 +163,7 @@ def _write_batch(
     written: set[str],
     term_rows: dict[str, int],
     lengths: tuple[int, int, int],
-    vectors: list[str | None] | None,
+    vectors: list[bytes | None] | None,
     concepts: list[tuple[str, str, str]] | None,
     totals: _Totals,
     *,
