@@ -21,11 +21,11 @@ from labinov.library import bulk
 from labinov.library.filtersets import FILTER_FIELDS
 from labinov.library.search.index import document_text, filter_text
 from labinov.library.search.textindex import (
-    _FILTER_KEYS,
     REPEAT,
     SYNC_BATCH,
     WRITER_HEAP,
     _current_path,
+    _document,
     _open,
     _rebuild_locked,
     _reclaim,
@@ -127,7 +127,7 @@ class Feed:
             return
         finally:
             ready.set()
-        Document, writer = _tantivy().Document, self.writer
+        tantivy, writer = _tantivy(), self.writer
         while (batch := self._queue.get()) is not None:
             if self._error is not None:
                 continue
@@ -140,8 +140,7 @@ class Feed:
                         source if at is None else filter_text(values[at]) for at in self._filters
                     ]
                     text = document_text(values[-3:], found, REPEAT)
-                    filters = dict(zip(_FILTER_KEYS, filters, strict=True))
-                    writer.add_document(Document(pk=ids[source_id], terms=text, **filters))
+                    writer.add_document(_document(tantivy, (ids[source_id], text, *filters)))
             except BaseException as exc:  # ``commit`` then leaves the changes noted
                 self._error = exc
 
