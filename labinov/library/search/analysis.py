@@ -13,7 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: A word of a normalised text (``words``): letters a to z and digits, with single
+#: hyphens inside (``e-ktp``, ``kampung-kampung``).
 TOKEN = re.compile(r"[0-9a-z]+(?:-[0-9a-z]+)*")
+#: Each byte as ``words`` reads it: a digit, a letter a to z and a hyphen stay, any
+#: other byte becomes a space.
+_SPACES = bytes(c if chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz-" else 32 for c in range(256))
 
 
 @lru_cache(maxsize=1)
@@ -65,8 +70,21 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words; hyphenated words stay whole (``kampung-kampung``, ``e-ktp``)."""
-    return TOKEN.findall(normalise(text))
+    """Lower-cased words; hyphenated words stay whole (``kampung-kampung``, ``e-ktp``):
+    the matches of ``TOKEN`` in the normalised text.
+
+    Found without the regular expression, which took a third of an import's analysis:
+    every character that no word holds becomes a space (a character outside ASCII that
+    ``normalise`` leaves is one, as it is no match of ``TOKEN``), then every hyphen that
+    does not join two words (next to a space, another hyphen or an end), and the rest is
+    split on the spaces: C string methods, two to three times as fast."""
+    spaced = normalise(text).encode("ascii", "replace").translate(_SPACES).decode("ascii")
+    if "-" in spaced:
+        spaced = f" {spaced} "
+        while "--" in spaced:
+            spaced = spaced.replace("--", "  ")
+        spaced = spaced.replace(" -", "  ").replace("- ", "  ")
+    return spaced.split()
 
 
 @lru_cache(maxsize=200_000)
