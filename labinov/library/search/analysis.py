@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -272,22 +273,31 @@ class ConceptTerms:
     def written(self, text: str, prefix: str) -> str:
         """The concept terms of an index text (terms joined by single spaces): ``prefix +
         t`` and a space for each query term ``t`` whose concept a term or phrase of the
-        text satisfies, once per occurrence (the index counts them as term frequencies).
+        text satisfies, once per occurrence (the index counts them as term frequencies),
+        the terms' in their order, then the phrases' in the order they begin.
+
         An index writes millions of texts: each term's share is computed once
-        (``_Written``) and joined in C; phrases are looked for only where one starts."""
+        (``_Written``) and joined in C; the text's pairs of terms that begin a phrase are
+        found by a set, in C, and only those are looked for in it."""
         table = self._tables.get(prefix)
         if table is None:
             table = self._tables[prefix] = _Written(self, prefix)
         terms = text.split()
         out = "".join(map(table.__getitem__, terms))
-        starts = self.by_phrase_start
-        if starts.keys().isdisjoint(terms):
+        pairs = table.pair_keys.intersection(pairwise(terms))
+        if not pairs:
             return out
-        for i in [i for i, term in enumerate(terms[:-1]) if term in starts]:
-            for phrase, served in starts[terms[i]].get(terms[i + 1], ()):
-                if len(phrase) == 2 or tuple(terms[i : i + len(phrase)]) == phrase:
-                    out += "".join(f"{prefix}{t} " for t in served)
-        return out
+        spaced = f" {text} "
+        found = []
+        for pair in pairs:
+            needle, phrases = table.pairs[pair]
+            at = spaced.find(needle)
+            while at >= 0:
+                for order, (whole, served) in enumerate(phrases):
+                    if whole is None or spaced.startswith(whole, at):
+                        found.append((at, order, served))
+                at = spaced.find(needle, at + len(pair[0]) + 1)
+        return out + "".join(served for _at, _order, served in sorted(found))
 
 
 class _Written(dict):
@@ -299,6 +309,24 @@ class _Written(dict):
     def __init__(self, concepts: ConceptTerms, prefix: str):
         super().__init__()
         self.concepts, self.prefix = concepts, prefix
+        #: A phrase's first two terms -> what the text is searched for (the two terms
+        #: between spaces), and the phrases they begin, each as what the text must hold
+        #: from there (None: the two terms are the phrase) and the concept terms it writes.
+        self.pairs: dict[tuple[str, str], tuple[str, list[tuple[str | None, str]]]] = {
+            (first, second): (
+                f" {first} {second} ",
+                [
+                    (
+                        None if len(phrase) == 2 else f" {' '.join(phrase)} ",
+                        "".join(f"{prefix}{t} " for t in served),
+                    )
+                    for phrase, served in phrases
+                ],
+            )
+            for first, seconds in concepts.by_phrase_start.items()
+            for second, phrases in seconds.items()
+        }
+        self.pair_keys = frozenset(self.pairs)
 
     def __missing__(self, term: str) -> str:
         found = "".join(f"{self.prefix}{t} " for t in self.concepts.by_term.get(term, ()))
