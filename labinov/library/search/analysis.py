@@ -302,7 +302,8 @@ class ConceptTerms:
 
 class _Written(dict):
     """Term -> its concept terms as ``ConceptTerms.written`` writes them ("" for most
-    terms), computed on first use."""
+    terms), computed on first use; and the lexicon's phrases by their first two terms
+    (``pairs``), as ``written`` looks for them."""
 
     LIMIT = 500_000
 
