@@ -4,9 +4,9 @@ where they are analysed meanwhile.
 An import reads and checks every row before it writes any (``actions``), so that a file
 with a bad row writes nothing and the database's write lock is taken only for the
 writing. The checked batches would not fit in memory for a large file, so they go to a
-temporary file of the process: each batch encoded and compressed, read back once in
-order. The file has no name on disk (``tempfile.TemporaryFile``): whatever happens to the
-process, nothing is left behind to clean up.
+temporary file of the process: each batch encoded, read back once in order. The file has
+no name on disk (``tempfile.TemporaryFile``): whatever happens to the process, nothing is
+left behind to clean up.
 
 The rows are analysed into their index texts (``index.analysed_rows``) from the moment
 they are staged: for a file of many batches (from ``HELPER_FROM``) in a helper process
@@ -16,19 +16,22 @@ checking the rows after it, and then writes the batches analysed before. The ana
 pure Python, so runs on a second core from the start instead of only beside the
 writing. The helper runs at a lower priority (``HELPER_NICE``): it takes mostly the CPU
 that the reading, the staging thread, the writing and the database leave, and hardly
-slows them (docs/benchmarks.md, "Knowledge base: speed"). The analysed batches are not
-compressed: that would add a quarter to the helper's work; they take 1.1 to 3.4 KB a
-row with their concept terms (3.4 GB of temporary file for 1,000,000 rows of long texts
-on PostgreSQL, read back once, from the system's file cache while it has room).
+slows them (docs/benchmarks.md, "Knowledge base: speed").
+
+Neither file is compressed. Both cores are busy for the whole of a large import, so
+every microsecond of CPU a row counts, and disk space is the cheaper trade: zlib at its
+fastest level cost 7.5 µs a row to compress the staged batches and 3 µs to decompress
+them (of about 230 µs a row in all), to turn 1.0 KB a row of long texts into 0.36 KB.
+The staging file takes 0.5 to 1.0 KB a row, the analysed one 1.1 to 3.4 KB with its
+concept terms (4.4 GB of temporary files in all for 1,000,000 rows of long texts on
+PostgreSQL, each read back once, from the system's file cache while it has room).
 
 Encoded with ``marshal``, not JSON nor pickle: the files are read back by the same
 Python (same ``marshal`` version), ``marshal`` holds only plain values (strings,
 numbers, tuples, lists, sets; loading never runs code, unlike pickle), and it encodes a
-batch about six times and decodes it three times as fast as JSON did (the compression,
-level 1, then takes most of the staging's time). The compression and the writing run in a
-thread of their own while the rows after are read and checked: ``zlib`` and the file
-let go of Python's lock while they work, so they use the second core (5 s of an import of
-1,000,000 rows on SQLite, docs/benchmarks.md).
+batch about six times and decodes it three times as fast as JSON did. The writing runs
+in a thread of its own while the rows after are read and checked: the file lets go of
+Python's lock while it writes.
 """
 
 import marshal
@@ -36,7 +39,6 @@ import os
 import queue
 import tempfile
 import threading
-import zlib
 from collections.abc import Iterator, Sequence
 
 from labinov.library import helper
@@ -52,10 +54,10 @@ HELPER_NICE = 10
 
 
 def analysed_batch(
-    packed: bytes, columns: Sequence[str], vectors: bool = False, concepts: str = ""
+    staged: bytes, columns: Sequence[str], vectors: bool = False, concepts: str = ""
 ) -> index.AnalysedBatch:
     """A staged batch analysed."""
-    return index.analysed_rows(marshal.loads(zlib.decompress(packed)), columns, vectors, concepts)
+    return index.analysed_rows(marshal.loads(staged), columns, vectors, concepts)
 
 
 def analyse_staged(
@@ -69,8 +71,9 @@ def analyse_staged(
     """The helper's job: analyse the batch staged at ``where`` (offset, length) in the
     file ``staged``, append it encoded to the file ``out``, answer where it is there."""
     offset, length = where
-    packed = read_at(staged, offset, length)
-    data = marshal.dumps(analysed_batch(packed, columns, vectors, concepts))
+    data = marshal.dumps(
+        analysed_batch(read_at(staged, offset, length), columns, vectors, concepts)
+    )
     at = os.lseek(out, 0, os.SEEK_END)
     view = memoryview(data)
     while view:
@@ -149,25 +152,24 @@ class Staging:
         if self._helper is None:
             self._file.flush()
             for offset, length in self._staged:
-                packed = read_at(self._file.fileno(), offset, length)
-                yield analysed_batch(packed, self.columns, self.vectors)
+                staged = read_at(self._file.fileno(), offset, length)
+                yield analysed_batch(staged, self.columns, self.vectors)
             return
         for _ in self._staged:
             offset, length = self._helper.receive()
             yield marshal.loads(read_at(self._analysed_file.fileno(), offset, length))
 
     def _write_all(self) -> None:
-        """The writer thread: compress and append each queued batch until ``None``, and
-        hand it to the helper (started at the ``HELPER_FROM``-th batch). After a failure
-        (a full disk) it keeps taking batches, so that ``add`` never waits for it, and
-        ``add`` or ``analysed`` raises the failure."""
+        """The writer thread: append each queued batch until ``None``, and hand it to the
+        helper (started at the ``HELPER_FROM``-th batch). After a failure (a full disk) it
+        keeps taking batches, so that ``add`` never waits for it, and ``add`` or
+        ``analysed`` raises the failure."""
         while (encoded := self._queue.get()) is not None:
             if self._error is not None:
                 continue
             try:
-                packed = zlib.compress(encoded, 1)
-                self._staged.append((self._file.tell(), len(packed)))
-                self._file.write(packed)
+                self._staged.append((self._file.tell(), len(encoded)))
+                self._file.write(encoded)
                 self._hand_over()
             except BaseException as exc:  # handed to the importing thread
                 self._error = exc

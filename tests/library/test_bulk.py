@@ -311,9 +311,9 @@ def test_an_import_writes_with_a_larger_cache_and_gives_the_settings_back(monkey
 def test_a_staging_file_that_cannot_be_written_stops_the_import_before_any_writing(
     monkeypatch,
 ):
-    """The checked batches are compressed and written to the staging file by a thread of
-    their own; when the disk is full, the import fails with that error and has written
-    nothing to the database."""
+    """The checked batches are written to the staging file by a thread of their own; when
+    the disk is full, the import fails with that error and has written nothing to the
+    database."""
     import errno
     import tempfile
 
