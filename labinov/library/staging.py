@@ -18,10 +18,11 @@ writing. The helper runs at a lower priority (``HELPER_NICE``): it takes mostly 
 that the reading, the staging thread, the writing and the database leave, and hardly
 slows them (docs/benchmarks.md, "Knowledge base: speed").
 
-Neither file is compressed. Both cores are busy for the whole of a large import, so
-every microsecond of CPU a row counts, and disk space is the cheaper trade: zlib at its
-fastest level cost 7.5 µs a row to compress the staged batches and 3 µs to decompress
-them (of about 230 µs a row in all), to turn 1.0 KB a row of long texts into 0.36 KB.
+Neither file is compressed. Both cores are busy for the whole of a large import, so CPU
+saved a row shortens it (on SQLite; on PostgreSQL the server's share sets the pace), and
+disk space is the cheaper trade: zlib at its fastest level cost 7.5 µs a row to compress
+the staged batches and 3 µs to decompress them (of about 230 µs a row in all), to turn
+1.0 KB a row of long texts into 0.36 KB.
 The staging file takes 0.5 to 1.0 KB a row, the analysed one 1.1 to 3.4 KB with its
 concept terms (4.4 GB of temporary files in all for 1,000,000 rows of long texts on
 PostgreSQL, each read back once, from the system's file cache while it has room).
