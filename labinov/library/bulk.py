@@ -58,14 +58,13 @@ def _upsert_tail(vectors: bool = False) -> str:
 #: written by several batches is copied back once. 1,000,000 rows: 115.3 -> 106.8 s.
 #:
 #: Temporary files in memory (``temp_store`` 2): each row's upsert is a statement that
-#: may write several rows (its triggers) and may fail midway, so SQLite first copies
-#: every page it changes that the batch had already changed to a statement journal, to
-#: undo the statement alone. That journal went to a temporary file: 3.4 pages a row of
-#: long texts, written in three system calls each (30,000 copies rows: 506,000 of the
-#: import's 582,000 ``pwrite`` calls). In memory it is a copy and no call. A journal
-#: lasts one statement (a row's upsert, a batch's FTS5 insert) and is freed after it; the
-#: setting also keeps the connection's temporary tables in memory, and an import's
-#: batches make none (changing it drops any).
+#: may write several rows (its triggers) and may fail midway, so SQLite first copies the
+#: pages it changes to a statement journal, to undo the statement alone. Past 64 KB that
+#: journal went to a temporary file, two system calls a page (30,000 copies rows: 506,000
+#: of the import's 582,000 ``pwrite`` calls, 0.8 GB). In memory it is a copy and no call.
+#: A journal holds one statement's pages (a row's upsert, a batch's FTS5 insert) and is
+#: emptied after it; the setting also keeps the connection's temporary tables in memory,
+#: and an import's batches make none (changing it drops any).
 SQLITE_MANY_WRITES = {"cache_size": -65536, "wal_autocheckpoint": 20000, "temp_store": 2}
 
 
