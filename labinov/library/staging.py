@@ -19,10 +19,10 @@ that the reading, the staging thread, the writing and the database leave, and ha
 slows them (docs/benchmarks.md, "Knowledge base: speed").
 
 Neither file is compressed. Both cores are busy for the whole of a large import, so CPU
-saved a row shortens it (on SQLite; on PostgreSQL the server's share sets the pace), and
-disk space is the cheaper trade: zlib at its fastest level cost 7.5 µs a row to compress
-the staged batches and 3 µs to decompress them (of about 230 µs a row in all), to turn
-1.0 KB a row of long texts into 0.36 KB.
+saved a row can shorten it, and disk space is the cheaper trade: zlib at its fastest
+level cost 7.5 µs a row to compress the staged batches and 3 µs to decompress them (of
+about 230 µs a row in all), to turn 1.0 KB a row of long texts into 0.36 KB; without it,
+1,000,000 such rows import 1.07 times as fast on SQLite (docs/benchmarks.md).
 The staging file takes 0.5 to 1.0 KB a row, the analysed one 1.1 to 3.4 KB with its
 concept terms (4.4 GB of temporary files in all for 1,000,000 rows of long texts on
 PostgreSQL, each read back once, from the system's file cache while it has room).
