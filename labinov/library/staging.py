@@ -52,6 +52,11 @@ HELPER_FROM = 4
 #: read and checked, and while they are written, it takes only the CPU that the reading,
 #: the staging thread, the writing and the database leave.
 HELPER_NICE = 10
+#: The most bytes written to a temporary file in one call. The kernel copied one call of a
+#: whole batch (2 to 7 MB) into the file at several times the system CPU of the same
+#: bytes given 256 KB at a time (2 GB: 1.7 to 3.3 s against 0.4 to 0.5 s), and an
+#: import of 1,000,000 rows of long texts writes 4.4 GB (docs/benchmarks.md).
+WRITE_SIZE = 256 * 1024
 
 
 def analysed_batch(
@@ -76,10 +81,17 @@ def analyse_staged(
         analysed_batch(read_at(staged, offset, length), columns, vectors, concepts)
     )
     at = os.lseek(out, 0, os.SEEK_END)
+    write_at(out, data, at)
+    return at, len(data)
+
+
+def write_at(fd: int, data: bytes, at: int) -> None:
+    """Write ``data`` to the file ``fd`` from ``at`` (without moving its position), at
+    most ``WRITE_SIZE`` bytes a call."""
     view = memoryview(data)
     while view:
-        view = view[os.pwrite(out, view, at + len(data) - len(view)) :]
-    return at, len(data)
+        written = os.pwrite(fd, view[:WRITE_SIZE], at)
+        view, at = view[written:], at + written
 
 
 def read_at(fd: int, offset: int, length: int) -> bytes:
@@ -119,7 +131,7 @@ class Staging:
         self._given = 0
 
     def __enter__(self) -> "Staging":
-        self._file = tempfile.TemporaryFile(prefix="labinov-import-")
+        self._file = tempfile.TemporaryFile(prefix="labinov-import-", buffering=0)
         self._writer = threading.Thread(target=self._write_all, name="labinov-staging")
         self._writer.start()
         return self
@@ -151,7 +163,6 @@ class Staging:
         if self._error is not None:
             raise self._error
         if self._helper is None:
-            self._file.flush()
             for offset, length in self._staged:
                 staged = read_at(self._file.fileno(), offset, length)
                 yield analysed_batch(staged, self.columns, self.vectors)
@@ -169,8 +180,9 @@ class Staging:
             if self._error is not None:
                 continue
             try:
-                self._staged.append((self._file.tell(), len(encoded)))
-                self._file.write(encoded)
+                at = self._staged[-1][0] + self._staged[-1][1] if self._staged else 0
+                write_at(self._file.fileno(), encoded, at)
+                self._staged.append((at, len(encoded)))
                 self._hand_over()
             except BaseException as exc:  # handed to the importing thread
                 self._error = exc
@@ -182,7 +194,7 @@ class Staging:
             if len(self._staged) < HELPER_FROM or (os.cpu_count() or 1) < 2:
                 return
             # Closed with the helper by __exit__.
-            self._analysed_file = tempfile.TemporaryFile(prefix="labinov-analysed-")  # noqa: SIM115
+            self._analysed_file = tempfile.TemporaryFile(prefix="labinov-analysed-", buffering=0)  # noqa: SIM115
             files = (self._file.fileno(), self._analysed_file.fileno())
             self._helper = helper.start(
                 "analyse_staged",
@@ -190,7 +202,6 @@ class Staging:
                 pass_fds=files,
                 nice=HELPER_NICE,
             )
-        self._file.flush()
         for where in self._staged[self._given :]:
             self._helper.send(where)
         self._given = len(self._staged)

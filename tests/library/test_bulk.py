@@ -329,28 +329,28 @@ def test_a_staging_file_that_cannot_be_written_stops_the_import_before_any_writi
     the disk is full, the import fails with that error and has written nothing to the
     database."""
     import errno
+    import os
     import tempfile
 
     from labinov.library import staging
     from labinov.library.models import ImportWriting
 
-    temporary_file = tempfile.TemporaryFile
+    temporary_file, pwrite = tempfile.TemporaryFile, os.pwrite
+    staging_files = set()
 
-    class FullDisk:
-        """A temporary file on a disk with room for 100 bytes."""
+    def staging_file(*args, **kwargs):
+        file = temporary_file(*args, **kwargs)
+        staging_files.add(file.fileno())
+        return file
 
-        def __init__(self, *args, **kwargs):
-            self.file = temporary_file()
+    def full_disk(fd, data, offset):
+        """The staging file is on a disk with room for 100 bytes."""
+        if fd in staging_files and offset + len(data) > 100:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return pwrite(fd, data, offset)
 
-        def write(self, data):
-            if self.file.tell() + len(data) > 100:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return self.file.write(data)
-
-        def __getattr__(self, name):
-            return getattr(self.file, name)
-
-    monkeypatch.setattr(staging.tempfile, "TemporaryFile", FullDisk)
+    monkeypatch.setattr(staging.tempfile, "TemporaryFile", staging_file)
+    monkeypatch.setattr(staging.os, "pwrite", full_disk)
     monkeypatch.setattr(actions, "BATCH", 2)
     rows = [{"source_id": f"p-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(40)]
     with pytest.raises(OSError, match="No space left"):
