@@ -322,6 +322,71 @@ def test_an_import_writes_with_a_larger_cache_and_gives_the_settings_back(
     assert pragmas() == before
 
 
+def test_an_import_collects_garbage_rarely_and_gives_the_collector_back(monkeypatch):
+    """While an import reads, analyses and writes its rows, Python's cyclic garbage
+    collector runs at ``helper.FEWER_COLLECTIONS``; afterwards, whether the import
+    finished or failed, it has its own thresholds again and nothing stays frozen."""
+    import gc
+
+    from labinov.library import helper
+
+    before = gc.get_threshold()
+    assert before != helper.FEWER_COLLECTIONS
+    seen = []
+    write_batch = actions._write_batch
+
+    def noting(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return write_batch(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "_write_batch", noting)
+    monkeypatch.setattr(actions, "BATCH", 2)
+    rows = [{"source_id": f"g-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(5)]
+    actions.import_entries(acting_user=SystemActor("test"), rows=rows)
+    assert seen == [helper.FEWER_COLLECTIONS] * 3
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+    def failing(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(actions, "_write_batch", failing)
+    with pytest.raises(OSError):
+        actions.import_entries(acting_user=SystemActor("test"), rows=rows)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+
+def test_the_collector_is_given_back_when_the_last_of_overlapping_imports_ends():
+    """Two imports of one process may overlap (two threads of a server): the thresholds
+    stay raised until the last of them ends, then are the process's own again."""
+    import gc
+    import threading
+
+    from labinov.library import helper
+
+    before = gc.get_threshold()
+    first_in, second_done = threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with helper.fewer_collections():
+            first_in.set()
+            second_done.wait(10)
+            seen["first, after the second ended"] = gc.get_threshold()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(10)
+    with helper.fewer_collections():
+        seen["second"] = gc.get_threshold()
+    second_done.set()
+    thread.join()
+    assert seen == {
+        "second": helper.FEWER_COLLECTIONS,
+        "first, after the second ended": helper.FEWER_COLLECTIONS,
+    }
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+
 def test_a_staging_file_that_cannot_be_written_stops_the_import_before_any_writing(
     monkeypatch,
 ):
