@@ -52,9 +52,9 @@ HELPER_FROM = 4
 #: read and checked, and while they are written, it takes only the CPU that the reading,
 #: the staging thread, the writing and the database leave.
 HELPER_NICE = 10
-#: The most bytes written to a temporary file in one call. The kernel copied one call of a
-#: whole batch (2 to 7 MB) into the file at several times the system CPU of the same
-#: bytes given 256 KB at a time (2 GB: 1.7 to 3.3 s against 0.4 to 0.5 s), and an
+#: The most bytes written to a temporary file in one call. A batch (2 to 7 MB) written
+#: in one call cost the kernel several times the system CPU of the same bytes given
+#: 256 KB at a time (2 GB in calls of 8 MB: 1.7 to 3.3 s, against 0.4 to 0.5 s), and an
 #: import of 1,000,000 rows of long texts writes 4.4 GB (docs/benchmarks.md).
 WRITE_SIZE = 256 * 1024
 
