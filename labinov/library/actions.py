@@ -41,7 +41,6 @@ from labinov.core.actions import record_event
 from labinov.core.errors import ActionError, NotAllowed
 from labinov.library import bulk, undo
 from labinov.library.exchange import COLUMNS, Problem, clean_row
-from labinov.library.helper import fewer_collections
 from labinov.library.models import (
     ImportRun,
     ImportWriting,
@@ -298,7 +297,7 @@ def import_rows(
     result = ImportResult()
     vectors = connection.vendor == "postgresql"
     concepts = textindex.CONCEPT if textindex.enabled() else ""
-    with fewer_collections(), Staging(COLUMNS, vectors=vectors, concepts=concepts) as staged:
+    with Staging(COLUMNS, vectors=vectors, concepts=concepts) as staged:
         for batch in _batches(rows, keep_after_problem=skip_invalid):
             result.problems += batch.problems
             result.rows_read = batch.read

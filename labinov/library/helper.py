@@ -24,8 +24,6 @@ than ``AHEAD`` inputs are waiting for one, which bounds what the pipes and the f
 queue hold.
 """
 
-import contextlib
-import gc
 import marshal
 import os
 import queue
@@ -41,43 +39,6 @@ _LENGTH = struct.Struct(">I")
 #: Inputs the helper may be given ahead of the one the caller waits for.
 AHEAD = 2
 _END = object()
-
-#: Python's cyclic garbage collector's thresholds during ``fewer_collections``: its
-#: youngest generation collected after 50,000 new containers instead of 700.
-FEWER_COLLECTIONS = (50_000, 20, 100)
-_collecting_less = 0
-_collecting_less_lock = threading.Lock()
-_thresholds_before: tuple[int, int, int] | None = None
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector run rarely meanwhile, for the work of an import:
-    millions of short-lived tuples, lists and sets (rows, their analysis), which
-    reference counting frees and which form no cycles, and which made the collector
-    walk the batch being built, again and again, and now and then everything else the
-    process holds. In an import of 1,000,000 copies rows on SQLite it took about 5 s of
-    the importing thread's CPU and 5 s of the helper's (docs/benchmarks.md).
-
-    The objects already there are set aside from the collector (``gc.freeze``) and the
-    thresholds raised (``FEWER_COLLECTIONS``); both are given back when the last of the
-    process's imports ends. Cycles made meanwhile (by another thread of a server) are
-    still collected, only later."""
-    global _collecting_less, _thresholds_before
-    with _collecting_less_lock:
-        if not _collecting_less:
-            _thresholds_before = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(*FEWER_COLLECTIONS)
-        _collecting_less += 1
-    try:
-        yield
-    finally:
-        with _collecting_less_lock:
-            _collecting_less -= 1
-            if not _collecting_less:
-                gc.set_threshold(*_thresholds_before)
-                gc.unfreeze()
 
 
 def _jobs() -> dict[str, Callable]:
@@ -203,14 +164,13 @@ def _serve(source, sink) -> None:
     else stops the helper."""
     job, args = marshal.loads(_read_message(source))
     work = _jobs()[job]
-    with fewer_collections():
-        while (data := _read_message(source)) is not None:
-            try:
-                answer = (True, work(marshal.loads(data), *args))
-            except OSError as exc:
-                answer = (False, (exc.errno, exc.strerror or str(exc)))
-            _write_message(sink, marshal.dumps(answer))
-            sink.flush()
+    while (data := _read_message(source)) is not None:
+        try:
+            answer = (True, work(marshal.loads(data), *args))
+        except OSError as exc:
+            answer = (False, (exc.errno, exc.strerror or str(exc)))
+        _write_message(sink, marshal.dumps(answer))
+        sink.flush()
 
 
 if __name__ == "__main__":
