@@ -282,9 +282,10 @@ def test_an_import_writes_with_a_larger_cache_and_gives_the_settings_back(
     monkeypatch, inside_a_transaction
 ):
     """SQLite: the batches are written with ``bulk.SQLITE_MANY_WRITES`` (temporary files
-    in memory among them); afterwards the connection has its own settings again, for
-    whatever it serves next. An import inside a larger transaction (the demo's) gets the
-    others: SQLite moves its temporary files only between transactions."""
+    in memory among them) and the FTS5 index merging ``bulk.SQLITE_FTS5_AUTOMERGE``
+    segments at a time; afterwards the connection and the index have their own settings
+    again, for whatever comes next. An import inside a larger transaction (the demo's)
+    gets the others: SQLite moves its temporary files only between transactions."""
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL's server keeps its own cache: nothing to tune per connection")
 
@@ -294,10 +295,12 @@ def test_an_import_writes_with_a_larger_cache_and_gives_the_settings_back(
             for name in bulk.SQLITE_MANY_WRITES:
                 cursor.execute(f"PRAGMA {name}")
                 found[name] = cursor.fetchone()[0]
-            return found
+        found["automerge"] = bulk.fts5_automerge()
+        return found
 
     before = pragmas()
-    assert before != bulk.SQLITE_MANY_WRITES
+    assert before["automerge"] == bulk.SQLITE_FTS5_DEFAULT_AUTOMERGE
+    assert {n: before[n] for n in bulk.SQLITE_MANY_WRITES} != bulk.SQLITE_MANY_WRITES
     seen = []
     write_batch = actions._write_batch
 
@@ -314,7 +317,7 @@ def test_an_import_writes_with_a_larger_cache_and_gives_the_settings_back(
                 {"source_id": f"b-{i}", "name": "Posyandu", "region": "Kab. Agam"} for i in range(5)
             ],
         )
-    expected = {**bulk.SQLITE_MANY_WRITES}
+    expected = {**bulk.SQLITE_MANY_WRITES, "automerge": bulk.SQLITE_FTS5_AUTOMERGE}
     if inside_a_transaction:
         expected["temp_store"] = before["temp_store"]
     assert seen == [expected] * 3
