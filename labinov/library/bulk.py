@@ -69,11 +69,11 @@ SQLITE_MANY_WRITES = {"cache_size": -65536, "wal_autocheckpoint": 20000, "temp_s
 #: FTS5 merges the segments of a level of its index once the level holds this many
 #: (its ``automerge``), 4 by default. Each batch of an import adds a segment; merged 16 at
 #: a time instead of 4, a term's entries are copied into a larger segment half as often.
-#: Writing the FTS5 index of 1,000,000 copies rows in batches of 2,000: 16.7-16.9 s of CPU
-#: with 4, 12.1-12.2 s with 16 (docs/benchmarks.md). Unlike the pragmas it is a setting
-#: of the table, not of the connection: other writers meanwhile merge 16 at a time too,
-#: and an import killed before giving it back leaves 16, which only changes when merges
-#: happen.
+#: Writing the FTS5 index of 1,000,000 copies rows in batches of 2,000: 18.4-18.5 s of CPU
+#: with 4, 12.8-13.3 s with 16 (``bench/fts5_merge.py``, docs/benchmarks.md). Unlike the
+#: pragmas it is a setting of the table, not of the connection: other writers meanwhile
+#: merge 16 at a time too, and an import killed before giving it back leaves 16, which
+#: only changes when merges happen.
 SQLITE_FTS5_AUTOMERGE = 16
 SQLITE_FTS5_DEFAULT_AUTOMERGE = 4
 
