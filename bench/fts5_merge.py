@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BATCH = 2000
 #: As the application's table (``search/index.py: SQLITE_SCHEMA``).
 FTS5 = """CREATE VIRTUAL TABLE fts USING fts5(
     index_name, index_main, index_rest, content='entry', content_rowid='id',
@@ -31,6 +30,7 @@ FTS5 = """CREATE VIRTUAL TABLE fts USING fts5(
 
 
 def one_run(source: Path, automerge: int, rows: int, folder: Path) -> str:
+    from labinov.library.actions import BATCH
     from labinov.library.bulk import SQLITE_MANY_WRITES
 
     db = sqlite3.connect(folder / f"fts5-{automerge}.sqlite3", isolation_level=None)
