@@ -23,27 +23,25 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: As the application's table (``search/index.py: SQLITE_SCHEMA``).
-FTS5 = """CREATE VIRTUAL TABLE fts USING fts5(
-    index_name, index_main, index_rest, content='entry', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 0', detail='column')"""
 
 
 def one_run(source: Path, automerge: int, rows: int, folder: Path) -> str:
     from labinov.library.actions import BATCH
     from labinov.library.bulk import SQLITE_MANY_WRITES
+    from labinov.library.search.index import SQLITE_SCHEMA
 
     db = sqlite3.connect(folder / f"fts5-{automerge}.sqlite3", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     for name, value in SQLITE_MANY_WRITES.items():
         db.execute(f"PRAGMA {name} = {int(value)}")
+    # The entry table as far as its FTS5 index reads it, and the application's FTS5 table.
     db.execute(
-        "CREATE TABLE entry(id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "CREATE TABLE library_libraryentry(id INTEGER PRIMARY KEY AUTOINCREMENT, "
         "index_name TEXT, index_main TEXT, index_rest TEXT)"
     )
-    db.execute(FTS5)
-    db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', ?)", [automerge])
+    db.execute(SQLITE_SCHEMA[0])
+    db.execute("INSERT INTO library_fts(library_fts, rank) VALUES ('automerge', ?)", [automerge])
     read = sqlite3.connect(f"file:{source}?mode=ro", uri=True).execute(
         "SELECT index_name, index_main, index_rest FROM library_libraryentry ORDER BY id LIMIT ?",
         [rows],
@@ -53,22 +51,24 @@ def one_run(source: Path, automerge: int, rows: int, folder: Path) -> str:
     while batch := read.fetchmany(BATCH):
         db.execute("BEGIN")
         db.executemany(
-            "INSERT INTO entry(index_name, index_main, index_rest) VALUES (?, ?, ?)", batch
+            "INSERT INTO library_libraryentry(index_name, index_main, index_rest) VALUES (?, ?, ?)",
+            batch,
         )
         before = time.thread_time()
         db.execute(
-            "INSERT INTO fts(rowid, index_name, index_main, index_rest) "
-            "SELECT id, index_name, index_main, index_rest FROM entry WHERE id > ?",
+            "INSERT INTO library_fts(rowid, index_name, index_main, index_rest) "
+            "SELECT id, index_name, index_main, index_rest FROM library_libraryentry "
+            "WHERE id > ?",
             [last],
         )
         indexing += time.thread_time() - before
-        last = db.execute("SELECT MAX(id) FROM entry").fetchone()[0]
+        last = db.execute("SELECT MAX(id) FROM library_libraryentry").fetchone()[0]
         db.execute("COMMIT")
     ended = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (ended.ru_utime - started.ru_utime) + (ended.ru_stime - started.ru_stime)
     before = time.perf_counter()
     (found,) = db.execute(
-        "SELECT COUNT(*) FROM fts WHERE fts MATCH 'layan AND masyarakat'"
+        "SELECT COUNT(*) FROM library_fts WHERE library_fts MATCH 'layan AND masyarakat'"
     ).fetchone()
     asked = time.perf_counter() - before
     db.close()
